@@ -1,0 +1,179 @@
+// Roles: *which* implementation does a job. Each role has a token (for the inversify container),
+// an interface, and the prefix that addresses its options everywhere (configs, --set, presets).
+// A role is filled by exactly one plugin; hooks extend stages but never replace a role.
+import type {
+  Architecture,
+  Candidate,
+  Decision,
+  DatasetInfo,
+  DatasetSplits,
+  HardwareDesign,
+  HardwareMetrics,
+  HardwareSpec,
+  Metrics,
+  Proposal,
+  Trial,
+  TrainingResult,
+  TrialStatus,
+} from './types';
+
+export const ROLE_NAMES = [
+  'controller',
+  'space',
+  'hardware',
+  'dataset',
+  'trainer',
+  'executor',
+  'reward',
+  'store',
+] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+/** Top-level config sections that are not roles: the hardware spec, budgets, and run settings. */
+export const RESERVED_PREFIXES = ['spec', 'budget'] as const;
+
+/** Container tokens, one per role. */
+export const ROLE: { readonly [R in RoleName]: symbol } = Object.freeze(
+  Object.fromEntries(ROLE_NAMES.map((r) => [r, Symbol.for(`coex.role.${r}`)])) as { [R in RoleName]: symbol },
+);
+
+export function isRoleName(name: string): name is RoleName {
+  return (ROLE_NAMES as readonly string[]).includes(name);
+}
+
+/** The decisions a controller samples: the network's, then the hardware's (empty if not searched). */
+export interface DecisionSpace {
+  arch: readonly Decision[];
+  hw: readonly Decision[];
+}
+
+/** What the controller learns from one finished trial (given in trial order). */
+export interface Feedback {
+  seq: number;
+  proposal: Proposal;
+  status: TrialStatus;
+  reward: number;
+  metrics: Metrics;
+}
+
+export interface Controller {
+  /** How many proposals are asked for, then told back, per update. Part of the run's determinism. */
+  readonly batchSize: number;
+  init(space: DecisionSpace): void | Promise<void>;
+  ask(count: number): Promise<Proposal[]> | Proposal[];
+  tell(feedback: Feedback[]): Promise<void> | void;
+  /** Optional: a JSON-serialisable snapshot, saved after every update so resume continues it. */
+  getState?(): unknown | Promise<unknown>;
+  setState?(state: unknown): void | Promise<void>;
+}
+
+export interface SearchSpace {
+  decisions(): readonly Decision[];
+  decode(tokens: readonly number[]): Architecture;
+  /** The most layers a decoded architecture can have (hardware models size their decisions by it). */
+  readonly maxLayers: number;
+}
+
+export interface TuneResult {
+  design: HardwareDesign;
+  metrics: HardwareMetrics;
+}
+
+export interface HardwareModel {
+  readonly name: string;
+  /** Hardware decisions a controller samples; empty when the design is fixed or tuned per network. */
+  designSpace(space: { maxLayers: number }): readonly Decision[];
+  /** The design for a candidate: decoded from sampled tokens, or tuned, or the fixed design. */
+  propose(architecture: Architecture, tokens: readonly number[], spec: HardwareSpec): HardwareDesign | Promise<HardwareDesign>;
+  evaluate(architecture: Architecture, design: HardwareDesign): HardwareMetrics;
+  /** Best design for a network within the model's space, subject to the spec (undefined: none fits). */
+  tune?(architecture: Architecture, spec: HardwareSpec): TuneResult | undefined;
+}
+
+export interface Dataset {
+  info(): DatasetInfo;
+  load(options: { seed: number }): Promise<DatasetSplits>;
+}
+
+export interface TrainRequest {
+  seq: number;
+  seed: number;
+  architecture: Architecture;
+  signal?: AbortSignal;
+}
+
+export interface Trainer {
+  train(request: TrainRequest): Promise<TrainingResult>;
+  close?(): Promise<void>;
+}
+
+export interface Executor {
+  /** Trials trained at once. */
+  readonly concurrency: number;
+  /** Trains one child; a rejection fails that trial (not the run). */
+  train(request: TrainRequest): Promise<TrainingResult & { worker?: string }>;
+  close(): Promise<void>;
+}
+
+export interface RewardFunction {
+  /** The scalar reward of a trial (pruned trials included); `reward` hook taps may adjust it. */
+  compute(trial: Trial, spec: HardwareSpec): number;
+}
+
+export interface RunRecord {
+  id: string;
+  preset?: string;
+  seed: number;
+  status: 'running' | 'finished' | 'interrupted' | 'failed';
+  schemaVersion: number;
+  coexVersion: string;
+  createdAt: string;
+  finishedAt?: string;
+  config: unknown;
+  summary?: unknown;
+}
+
+export interface StoredControllerState {
+  batch: number;
+  state: unknown;
+}
+
+export interface StoredEvent {
+  at: string;
+  type: string;
+  seq?: number;
+  data?: unknown;
+}
+
+/**
+ * Experiment store: everything a run produces, written as it arrives. One store may hold several
+ * runs (an ablation study keeps all of its arms in one).
+ */
+export interface Store {
+  readonly location: string;
+  putRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRuns(): Promise<RunRecord[]>;
+  /** Insert or replace the trial with this run id and seq: a trial is stored once. */
+  putTrial(runId: string, trial: Trial): Promise<void>;
+  listTrials(runId: string): Promise<Trial[]>;
+  appendEvent(runId: string, event: StoredEvent): Promise<void>;
+  listEvents(runId: string): Promise<StoredEvent[]>;
+  putControllerState(runId: string, state: StoredControllerState): Promise<void>;
+  getControllerState(runId: string): Promise<StoredControllerState | undefined>;
+  close(): Promise<void>;
+}
+
+/** The interface behind each role's token. */
+export interface RoleTypes {
+  controller: Controller;
+  space: SearchSpace;
+  hardware: HardwareModel;
+  dataset: Dataset;
+  trainer: Trainer;
+  executor: Executor;
+  reward: RewardFunction;
+  store: Store;
+}
+
+export type { Candidate };

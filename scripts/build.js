@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Builds every workspace package (dist/) in one `tsc --build` so that the `coex` bin and third-party
+// installs run compiled JavaScript. Run by `npm ci` through the root `prepare` script.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const { workspaces } = require(path.join(root, 'package.json'));
+const projects = [];
+for (const pattern of workspaces) {
+  const dirs = pattern.endsWith('/*')
+    ? fs.readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
+        .filter((d) => d.isDirectory()).map((d) => path.join(pattern.slice(0, -2), d.name))
+    : [pattern];
+  for (const dir of dirs) if (fs.existsSync(path.join(root, dir, 'tsconfig.json'))) projects.push(dir);
+}
+const tsc = require.resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '--build', ...projects], { cwd: root, stdio: 'inherit' });
