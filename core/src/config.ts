@@ -1,5 +1,17 @@
+// Turning what the user typed (preset, config file, --set, flags) into the fully resolved
+// configuration saved with every run: plugins (name, version, module, role), their validated
+// options, seed, budget, spec and objectives.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import YAML from 'yaml';
+import { UserError, messageOf } from './errors';
+import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
+import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
+import { resolveModule, type ResolvedModule } from './resolve';
+import { ROLE_NAMES, isRoleName, type RoleName } from './roles';
+import { closest } from './suggest';
 import type { Budget, HardwareSpec, Objective } from './types';
-import type { RoleName } from './roles';
+import { CORE_VERSION } from './version';
 
 /** A plugin as recorded in a resolved config: enough to load the same plugin again (resume, workers). */
 export interface ResolvedPlugin {
@@ -20,4 +32,357 @@ export interface ResolvedConfig {
   spec: HardwareSpec;
   objectives: Objective[];
   plugins: ResolvedPlugin[];
+}
+
+export interface LoadedPlugin {
+  resolved: ResolvedPlugin;
+  plugin: CoexPlugin;
+}
+
+export interface RunRequest {
+  preset?: string;
+  configFile?: string;
+  /** `path=value` strings; paths start with a role prefix, `spec`, `budget` or `seed`. */
+  sets?: string[];
+  budget?: number;
+  trainedBudget?: number;
+  timeLimit?: string;
+  seed?: number;
+  /** Extra plugin entries appended after the preset's (e.g. a test's). */
+  plugins?: PluginEntry[];
+  cwd?: string;
+}
+
+const TOP_LEVEL_KEYS = ['preset', 'plugins', 'seed', 'budget', 'spec', 'objectives', ...ROLE_NAMES];
+const SPEC_KEYS: (keyof HardwareSpec)[] = ['minThroughput', 'maxLatency', 'maxPower', 'minEnergyEfficiency'];
+const BUDGET_KEYS = ['candidates', 'trained', 'timeLimit'];
+
+/** Reads a JSON or YAML config file; syntax errors name the file, line and column. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+  }
+  let value: unknown;
+  if (/\.json$/i.test(file)) {
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const m = /position (\d+)/.exec(messageOf(error));
+      const where = m ? lineColumn(text, Number(m[1])) : '';
+      throw new UserError(`config file ${file}${where}: invalid JSON: ${messageOf(error).replace(/ in JSON at position \d+.*$/, '')}`);
+    }
+  } else {
+    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      const pos = e.linePos?.[0];
+      throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+    }
+    value = doc.toJS();
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new UserError(`config file ${file}: expected a mapping of settings at the top level`);
+  return value as Record<string, unknown>;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `:${before.length}:${before[before.length - 1].length + 1}`;
+}
+
+/** Parses `--set path=value`: JSON values (numbers, booleans, lists, objects), otherwise a string. */
+export function parseSet(assignment: string): { path: string[]; value: unknown } {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new UserError(`--set ${assignment}: expected <path>=<value>, e.g. --set trainer.epochs=2`);
+  const key = assignment.slice(0, eq).trim();
+  const raw = assignment.slice(eq + 1).trim();
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    /* plain string */
+  }
+  return { path: key.split('.').filter(Boolean), value };
+}
+
+function checkTopLevel(values: Record<string, unknown>, where: string, allowed = TOP_LEVEL_KEYS): void {
+  for (const key of Object.keys(values)) {
+    if (!allowed.includes(key)) {
+      const hint = closest(key, allowed);
+      throw new UserError(`${where}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; settings are ${allowed.join(', ')}`);
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Deep merge of plain objects; arrays and scalars from `override` replace. */
+export function deepMerge<T extends Record<string, unknown>>(base: T, override: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
+  }
+  return out as T;
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** Parses a duration: seconds as a number, or "90s", "30m", "2h", "1h30m". */
+export function parseDuration(text: string | number, where: string): number {
+  if (typeof text === 'number') {
+    if (text > 0) return text;
+  } else {
+    const m = /^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$/.exec(text);
+    if (m && (m[1] || m[2] || m[3])) {
+      const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+      if (seconds > 0) return seconds;
+    }
+  }
+  throw new UserError(`${where}: expected a positive duration such as 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`);
+}
+
+interface LoadedPreset {
+  names: string[];
+  entries: { entry: NormalizedEntry; baseDir: string; where: string }[];
+  values: ConfigValues;
+}
+
+function loadPresetModule(name: string, baseDir: string): { preset: PresetDefinition; dir: string } {
+  const mod = resolveModule(name, 'preset', baseDir);
+  let value: unknown;
+  if (/\.(json|ya?ml)$/i.test(mod.file)) value = readConfigFile(mod.file);
+  else {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const loaded = require(mod.file);
+      value = loaded?.default ?? loaded;
+    } catch (error) {
+      throw new UserError(`preset "${name}" (${mod.file}) failed to load: ${messageOf(error)}`);
+    }
+  }
+  const preset = value as PresetDefinition;
+  if (!preset || typeof preset !== 'object' || typeof preset.name !== 'string' || !Array.isArray(preset.plugins)) {
+    throw new UserError(`preset "${name}" (${mod.file}) must export { name, plugins: [...], extends?, config? }`);
+  }
+  return { preset, dir: path.dirname(mod.file) };
+}
+
+/** Loads a preset and the chain of presets it extends (base first). */
+export function loadPreset(name: string, baseDir: string, seen: string[] = []): LoadedPreset {
+  if (seen.includes(name)) throw new UserError(`preset "${name}" extends itself (chain: ${[...seen, name].join(' -> ')})`);
+  const { preset, dir } = loadPresetModule(name, baseDir);
+  const base: LoadedPreset = preset.extends
+    ? loadPreset(preset.extends, dir, [...seen, name])
+    : { names: [], entries: [], values: {} };
+  if (preset.config) checkTopLevel(preset.config as Record<string, unknown>, `preset ${preset.name} config`);
+  return {
+    names: [...base.names, preset.name],
+    entries: [
+      ...base.entries,
+      ...preset.plugins
+        .filter((e): e is PluginEntry => !!e)
+        .map((e) => ({ entry: normalizeEntry(e, `preset ${preset.name}`), baseDir: dir, where: `preset ${preset.name}` })),
+    ],
+    values: deepMerge(base.values, (preset.config ?? {}) as Record<string, unknown>),
+  };
+}
+
+interface PluginModule {
+  factory: PluginFactory;
+  module: ResolvedModule;
+}
+
+export function loadPluginModule(name: string, baseDir: string, where: string): PluginModule {
+  const module = resolveModule(name, 'plugin', baseDir);
+  let loaded: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(module.file);
+  } catch (error) {
+    throw new UserError(`plugin "${name}" (${module.file}, listed in ${where}) failed to load: ${messageOf(error)}`);
+  }
+  const factory = (loaded as { default?: unknown })?.default ?? loaded;
+  if (!isPluginFactory(factory)) {
+    throw new UserError(`"${name}" (${module.file}) is not a Coex plugin: its default export must be made with definePlugin() from @coex/core`);
+  }
+  assertCoreVersion(factory.meta, module.file);
+  return { factory, module };
+}
+
+/** Composes the plugin list: later entries override same-named plugins, replace same-role ones, or switch one off. */
+function compose(entries: LoadedPreset['entries']) {
+  const list: { entry: NormalizedEntry; mod: PluginModule; where: string }[] = [];
+  for (const { entry, baseDir, where } of entries) {
+    const mod = loadPluginModule(entry.name, baseDir, where);
+    const name = mod.factory.meta.name;
+    const same = list.findIndex((p) => p.mod.factory.meta.name === name);
+    if (!entry.enabled) {
+      if (same >= 0) list.splice(same, 1);
+      continue;
+    }
+    if (same >= 0) {
+      list[same] = { entry: { ...entry, options: deepMerge(list[same].entry.options, entry.options) }, mod, where };
+      continue;
+    }
+    const role = mod.factory.meta.role;
+    const sameRole = role ? list.findIndex((p) => p.mod.factory.meta.role === role) : -1;
+    if (sameRole >= 0) list[sameRole] = { entry, mod, where };
+    else list.push({ entry, mod, where });
+  }
+  return list;
+}
+
+function validateSpec(spec: unknown): HardwareSpec {
+  if (spec === undefined) return {};
+  if (!isObject(spec)) throw new UserError(`spec: expected a mapping of limits (${SPEC_KEYS.join(', ')}), got ${JSON.stringify(spec)}`);
+  checkTopLevel(spec, 'spec', SPEC_KEYS);
+  for (const [key, value] of Object.entries(spec)) {
+    if (value === null || value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new UserError(`spec.${key}: expected a positive number, got ${JSON.stringify(value)}`);
+    }
+  }
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== null && v !== undefined)) as HardwareSpec;
+}
+
+function validateBudget(budget: unknown): Budget {
+  const b = (budget ?? {}) as Record<string, unknown>;
+  if (!isObject(b)) throw new UserError(`budget: expected a mapping (candidates, trained, timeLimit), got ${JSON.stringify(budget)}`);
+  checkTopLevel(b, 'budget', BUDGET_KEYS);
+  const count = (key: string, value: unknown): number | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      throw new UserError(`budget.${key}: expected a whole number of at least 1, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  };
+  const candidates = count('candidates', b.candidates) ?? 10;
+  const trained = count('trained', b.trained);
+  const timeLimit = b.timeLimit === undefined || b.timeLimit === null ? undefined : parseDuration(b.timeLimit as string, 'budget.timeLimit');
+  return { candidates, ...(trained ? { trained } : {}), ...(timeLimit ? { timeLimit } : {}) };
+}
+
+function validateObjectives(value: unknown, roles: Set<RoleName>): Objective[] {
+  if (value === undefined) {
+    const objectives: Objective[] = [{ metric: 'accuracy', goal: 'max' }];
+    if (roles.has('hardware')) objectives.push({ metric: 'throughput', goal: 'max' }, { metric: 'energyEfficiency', goal: 'max' });
+    return objectives;
+  }
+  if (!Array.isArray(value) || value.length === 0) throw new UserError(`objectives: expected a non-empty list of {metric, goal: max|min}`);
+  return value.map((o, i) => {
+    const metric = typeof o === 'string' ? o : o?.metric;
+    const goal = typeof o === 'string' ? 'max' : o?.goal ?? 'max';
+    if (typeof metric !== 'string' || (goal !== 'max' && goal !== 'min')) {
+      throw new UserError(`objectives[${i}]: expected {metric: <name>, goal: max|min}, got ${JSON.stringify(o)}`);
+    }
+    return { metric, goal };
+  });
+}
+
+/** Resolves a run request into the configuration saved with the run and the plugin instances. */
+export function resolveConfig(request: RunRequest): { config: ResolvedConfig; plugins: LoadedPlugin[] } {
+  const cwd = request.cwd ?? process.cwd();
+  let fileValues: Record<string, unknown> = {};
+  let fileDir = cwd;
+  if (request.configFile) {
+    const file = path.resolve(cwd, request.configFile);
+    fileValues = readConfigFile(file);
+    fileDir = path.dirname(file);
+    checkTopLevel(fileValues, `config file ${file}`);
+  }
+  const setValues: Record<string, unknown> = {};
+  for (const assignment of request.sets ?? []) {
+    const { path: keys, value } = parseSet(assignment);
+    const allowed = TOP_LEVEL_KEYS.filter((k) => k !== 'plugins' && k !== 'preset');
+    if (!allowed.includes(keys[0])) {
+      const hint = closest(keys[0], allowed);
+      throw new UserError(`--set ${assignment}: a path starts with one of ${allowed.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    if (keys.length < 2 && keys[0] !== 'seed' && keys[0] !== 'objectives') {
+      throw new UserError(`--set ${assignment}: name the option after the prefix, e.g. --set ${keys[0]}.<option>=<value>`);
+    }
+    setPath(setValues, keys, value);
+  }
+  const presetName = request.preset ?? (fileValues.preset as string | undefined);
+  if (!presetName && !fileValues.plugins && !request.plugins) {
+    throw new UserError('no preset given: use --preset <name> (see `coex list presets`) or a config file with "preset" or "plugins"');
+  }
+  const preset: LoadedPreset = presetName
+    ? loadPreset(presetName, request.preset ? cwd : fileDir)
+    : { names: [], entries: [], values: {} };
+  const userEntries = [
+    ...((fileValues.plugins as PluginEntry[] | undefined) ?? []).map((e) => ({
+      entry: normalizeEntry(e, 'config file'), baseDir: fileDir, where: 'config file' })),
+    ...(request.plugins ?? []).map((e) => ({ entry: normalizeEntry(e, 'run request'), baseDir: cwd, where: 'run request' })),
+  ];
+  const { preset: _p, plugins: _pl, ...fileSettings } = fileValues;
+  let values: Record<string, unknown> = deepMerge(deepMerge(preset.values as Record<string, unknown>, fileSettings), setValues);
+  if (request.seed !== undefined) values.seed = request.seed;
+  if (request.budget !== undefined) values = deepMerge(values, { budget: { candidates: request.budget } });
+  if (request.trainedBudget !== undefined) values = deepMerge(values, { budget: { trained: request.trainedBudget } });
+  if (request.timeLimit !== undefined) values = deepMerge(values, { budget: { timeLimit: request.timeLimit } });
+
+  const composed = compose([...preset.entries, ...userEntries]);
+  const roles = new Set<RoleName>();
+  const plugins: LoadedPlugin[] = composed.map(({ entry, mod }) => {
+    const meta = mod.factory.meta;
+    const roleOptions = meta.role && isObject(values[meta.role]) ? (values[meta.role] as Record<string, unknown>) : {};
+    const plugin = mod.factory(deepMerge(entry.options, roleOptions), { prefix: meta.role ?? meta.name });
+    if (meta.role) roles.add(meta.role);
+    return {
+      plugin,
+      resolved: {
+        name: meta.name,
+        version: meta.version,
+        module: mod.module.packageJson ? mod.module.id : mod.module.file,
+        ...(meta.role ? { role: meta.role } : {}),
+        options: plugin.options,
+      },
+    };
+  });
+  for (const role of ROLE_NAMES) {
+    if (isObject(values[role]) && Object.keys(values[role] as object).length > 0 && !roles.has(role)) {
+      throw new UserError(`options were given for the ${role} role (${Object.keys(values[role] as object).join(', ')}), but no plugin of this run fills it`);
+    }
+  }
+  const seed = values.seed ?? 1;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0) throw new UserError(`seed: expected a non-negative whole number, got ${JSON.stringify(seed)}`);
+  const config: ResolvedConfig = {
+    coexVersion: CORE_VERSION,
+    ...(preset.names.length ? { preset: preset.names[preset.names.length - 1] } : {}),
+    seed,
+    budget: validateBudget(values.budget),
+    spec: validateSpec(values.spec),
+    objectives: validateObjectives(values.objectives, roles),
+    plugins: plugins.map((p) => p.resolved),
+  };
+  return { config, plugins };
+}
+
+/** Loads the plugins of a saved configuration again, with the same options (resume, workers). */
+export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, only?: (p: ResolvedPlugin) => boolean): LoadedPlugin[] {
+  return config.plugins.filter((p) => !only || only(p)).map((resolved) => {
+    const { factory } = loadPluginModule(resolved.module, baseDir, 'the saved run configuration');
+    if (factory.meta.version !== resolved.version) {
+      throw new UserError(
+        `plugin ${resolved.name} is installed at version ${factory.meta.version}, but this run was configured with ${resolved.version}; ` +
+          'install the same version to continue it',
+      );
+    }
+    return { resolved, plugin: factory(resolved.options, { prefix: resolved.role ?? resolved.name }) };
+  });
+}
+
+export function isRolePrefix(name: string): boolean {
+  return isRoleName(name);
 }

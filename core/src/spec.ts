@@ -8,7 +8,7 @@ const LIMITS: { key: keyof HardwareSpec; metric: keyof HardwareMetrics; kind: 'm
   { key: 'minEnergyEfficiency', metric: 'energyEfficiency', kind: 'min', unit: 'GOPS/W' },
 ];
 
-const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : Number(x.toPrecision(4)).toString());
+const fmt = (x: number) => Number(x.toPrecision(4)).toString();
 
 /** Every limit of `spec` that `metrics` violates, with the amount. Empty means the spec is met. */
 export function checkSpec(metrics: HardwareMetrics, spec: HardwareSpec): Violation[] {

@@ -1,1 +1,58 @@
-export function main(argv: string[]): void { console.log(argv); }
+// The `coex` command line. Exit codes: 0 success; 2 user error (one paragraph, no stack trace);
+// 3 the run finished but no candidate was feasible; 1 internal failure; 130 interrupted.
+import { Command, CommanderError } from 'commander';
+import { NoFeasibleCandidateError, PluginError, UserError, isUserError, messageOf } from '../errors';
+import { CORE_VERSION } from '../version';
+import { registerArch } from './arch';
+import { registerList } from './list';
+import { registerRun } from './run';
+import { registerShow } from './show';
+
+export function buildProgram(): Command {
+  const program = new Command('coex')
+    .description('Coex: hardware/software co-exploration of neural architectures')
+    .version(CORE_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerRun(program);
+  registerShow(program);
+  registerList(program);
+  registerArch(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Prints an error the way its kind deserves and returns the exit code. */
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (error instanceof NoFeasibleCandidateError) {
+    process.stderr.write(`coex: ${error.message}\n`);
+    return 3;
+  }
+  if (isUserError(error)) {
+    process.stderr.write(`coex: ${messageOf(error)}\n`);
+    return 2;
+  }
+  if (error instanceof PluginError) {
+    process.stderr.write(`coex: ${error.message}\n`);
+    if (process.env.COEX_DEBUG) process.stderr.write(`${(error.cause as Error)?.stack ?? ''}\n`);
+    else process.stderr.write('coex: (set COEX_DEBUG=1 for the stack trace)\n');
+    return 1;
+  }
+  process.stderr.write(`coex: internal error: ${messageOf(error)}\n`);
+  process.stderr.write(process.env.COEX_DEBUG ? `${(error as Error)?.stack ?? ''}\n` : 'coex: (set COEX_DEBUG=1 for the stack trace)\n');
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
+
+export { UserError };

@@ -1,0 +1,66 @@
+// `coex list plugins|presets`: what is installed (first- and third-party), found by naming
+// convention or the `coex-plugin` / `coex-preset` keyword.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { loadPluginModule, loadPreset } from '../config';
+import { messageOf } from '../errors';
+import { discoverPackages } from '../resolve';
+import { printJson, table } from './output';
+
+export interface PluginListing {
+  name: string;
+  package: string;
+  version: string;
+  role?: string;
+  description?: string;
+  options?: Record<string, unknown>;
+  error?: string;
+}
+
+export function listPlugins(cwd: string): PluginListing[] {
+  return discoverPackages(cwd)
+    .filter((p) => p.kind === 'plugin')
+    .map((p) => {
+      try {
+        const { factory } = loadPluginModule(p.name, cwd, 'coex list');
+        const schema = z.toJSONSchema(factory.meta.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
+        return { name: p.shortName, package: p.name, version: factory.meta.version, role: factory.meta.role,
+          description: factory.meta.description ?? p.description, options: schema.properties ?? {} };
+      } catch (error) {
+        return { name: p.shortName, package: p.name, version: p.version, description: p.description, error: messageOf(error) };
+      }
+    });
+}
+
+export function listPresets(cwd: string) {
+  return discoverPackages(cwd)
+    .filter((p) => p.kind === 'preset')
+    .map((p) => {
+      try {
+        const preset = loadPreset(p.shortName, cwd);
+        return { name: p.shortName, package: p.name, version: p.version, description: p.description, extends: preset.names.slice(0, -1) };
+      } catch (error) {
+        return { name: p.shortName, package: p.name, version: p.version, description: p.description, error: messageOf(error) };
+      }
+    });
+}
+
+export function registerList(program: Command): void {
+  program
+    .command('list')
+    .description('installed plugins or presets')
+    .argument('<what>', 'plugins or presets', (v: string) => {
+      if (v !== 'plugins' && v !== 'presets') throw new InvalidArgumentError(`expected "plugins" or "presets", got "${v}"`);
+      return v;
+    })
+    .option('--json', 'JSON list; each name is what --preset or a plugin list accepts')
+    .action((what: string, opts) => {
+      const cwd = process.cwd();
+      const items = what === 'plugins' ? listPlugins(cwd) : listPresets(cwd);
+      if (opts.json) return printJson(items);
+      if (items.length === 0) return void process.stdout.write(`no ${what} installed\n`);
+      const rows = items.map((i) => [i.name, 'role' in i ? i.role ?? '' : '', i.version, i.error ? `ERROR: ${i.error}` : i.description ?? '']);
+      process.stdout.write(table([[what === 'plugins' ? 'plugin' : 'preset', what === 'plugins' ? 'role' : '', 'version', 'description'], ...rows]) + '\n');
+    });
+}

@@ -1,0 +1,83 @@
+// `coex run` and `coex resume`.
+import type { Command } from 'commander';
+import { NoFeasibleCandidateError } from '../errors';
+import { openRunStore, prepareResume, prepareRun, type PreparedRun } from '../experiment';
+import { prunedExplanation, summarizeTrials } from '../results';
+import { collect, nonNegativeInt, positiveInt, printJson } from './output';
+import { showProgress } from './progress';
+import { printSummary } from './show';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a search with a preset (and a config file, --set overrides, budget, seed)')
+    .option('--preset <name>', 'preset name (see `coex list presets`) or path to a preset file')
+    .option('--config <file>', 'JSON or YAML config: preset, plugins, seed, budget, spec, options by role')
+    .option('--set <path=value>', 'override one option, e.g. trainer.epochs=2, spec.minThroughput=100 (repeatable)', collect, [])
+    .option('--budget <n>', 'candidates to sample (budget.trained caps trained children)', positiveInt('--budget'))
+    .option('--time-limit <duration>', 'stop starting new batches after this long (90s, 30m, 2h)')
+    .option('--seed <s>', 'seed of every random choice in the run', nonNegativeInt('--seed'))
+    .option('--out <dir>', 'run folder (default: a new folder under runs/)')
+    .option('--json', 'print the result summary as JSON')
+    .action(async (opts) => {
+      const prepared = prepareRun({
+        preset: opts.preset,
+        configFile: opts.config,
+        sets: opts.set,
+        budget: opts.budget,
+        timeLimit: opts.timeLimit,
+        seed: opts.seed,
+        out: opts.out,
+      }, (m) => process.stderr.write(`${m}\n`));
+      await executeRun(prepared, !!opts.json);
+    });
+
+  program
+    .command('resume')
+    .description('continue an interrupted run without re-running finished trials')
+    .argument('<dir>', 'run folder')
+    .option('--json', 'print the result summary as JSON')
+    .action(async (dir: string, opts) => {
+      const prepared = await prepareResume(dir, (m) => process.stderr.write(`${m}\n`));
+      if (!prepared) {
+        process.stderr.write(`coex: ${dir} has already finished; nothing to do\n`);
+        return;
+      }
+      await executeRun(prepared, !!opts.json);
+    });
+}
+
+/** Runs a prepared run with progress and Ctrl-C handling, then prints its summary. */
+export async function executeRun(prepared: PreparedRun, json: boolean): Promise<void> {
+  const { run, dir, config } = prepared;
+  process.stderr.write(`coex: run folder ${dir}\n`);
+  showProgress(run.events$, config.budget.candidates);
+  const onSignal = () => {
+    if (run.cancelled) process.exit(130);
+    process.stderr.write('\ncoex: stopping: finished trials are kept, trials in flight will run again on `coex resume` (Ctrl-C again to quit now)\n');
+    run.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let summary;
+  try {
+    summary = await run.execute();
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    prepared.release();
+  }
+  const { store } = await openRunStore(dir);
+  const trials = await store.listTrials(run.runId);
+  await store.close();
+  if (summary.status === 'interrupted') {
+    process.stderr.write(`coex: interrupted after ${summary.counts.sampled} candidates; continue with: coex resume ${dir}\n`);
+    process.exitCode = 130;
+    return;
+  }
+  const { counts } = summary;
+  if (counts.sampled > 0 && counts.pruned === counts.sampled) throw new NoFeasibleCandidateError(prunedExplanation(trials));
+  const results = summarizeTrials(trials, config.objectives);
+  if (json) printJson({ dir, run: { id: run.runId, status: summary.status, preset: config.preset, seed: config.seed, seconds: summary.seconds }, ...results });
+  else printSummary(dir, config, results);
+}

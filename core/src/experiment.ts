@@ -1,0 +1,78 @@
+// Starting, resuming and reading runs on disk. A run folder holds config.json (the resolved
+// configuration, written before any heavy plugin work starts), the store's files, and a lock.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadResolvedPlugins, resolveConfig, type ResolvedConfig, type RunRequest } from './config';
+import { UserError, messageOf } from './errors';
+import { acquireLock } from './lock';
+import { Run } from './run';
+import type { RunRecord, Store } from './roles';
+
+export const CONFIG_FILE = 'config.json';
+
+export function defaultRunDir(preset: string | undefined, cwd = process.cwd()): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  let dir = path.join(cwd, 'runs', `${stamp}-${preset ?? 'run'}`);
+  for (let i = 2; fs.existsSync(dir); i++) dir = path.join(cwd, 'runs', `${stamp}-${preset ?? 'run'}-${i}`);
+  return dir;
+}
+
+export interface PreparedRun {
+  run: Run;
+  dir: string;
+  config: ResolvedConfig;
+  release: () => void;
+}
+
+/** Resolves the request, creates the folder, writes config.json and takes the lock. */
+export function prepareRun(request: RunRequest & { out?: string }, log?: (m: string) => void): PreparedRun {
+  const { config, plugins } = resolveConfig(request);
+  const dir = path.resolve(request.cwd ?? process.cwd(), request.out ?? defaultRunDir(config.preset, request.cwd));
+  if (fs.existsSync(path.join(dir, CONFIG_FILE))) {
+    throw new UserError(`${dir} already holds a run; continue it with \`coex resume ${dir}\` or choose another --out`);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const release = acquireLock(dir);
+  fs.writeFileSync(path.join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  return { run: new Run({ dir, config, plugins, log }), dir, config, release };
+}
+
+export function readRunConfig(dir: string): ResolvedConfig {
+  const file = path.join(dir, CONFIG_FILE);
+  if (!fs.existsSync(file)) throw new UserError(`${dir} is not a Coex run folder (no ${CONFIG_FILE})`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UserError(`${file}: unreadable run configuration: ${messageOf(error)}`);
+  }
+}
+
+/** Opens a run folder's store without creating anything heavy (show, export, report). */
+export async function openRunStore(dir: string): Promise<{ store: Store; config: ResolvedConfig; runs: RunRecord[] }> {
+  const config = readRunConfig(dir);
+  const plugins = loadResolvedPlugins(config, dir, (p) => p.role === 'store');
+  const run = new Run({ dir, config, plugins, readOnly: true });
+  await run.applyPlugins();
+  const store = await run.resolver.get('store');
+  return { store, config, runs: await store.listRuns() };
+}
+
+/**
+ * Prepares `coex resume`: the same plugins (same versions) and options as saved. Returns
+ * undefined when the run already finished (nothing to do, nothing changed).
+ */
+export async function prepareResume(dir: string, log?: (m: string) => void): Promise<PreparedRun | undefined> {
+  const absolute = path.resolve(dir);
+  const config = readRunConfig(absolute);
+  const { store, runs } = await openRunStore(absolute);
+  await store.close();
+  if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
+  const release = acquireLock(absolute);
+  try {
+    const plugins = loadResolvedPlugins(config, absolute);
+    return { run: new Run({ dir: absolute, config, plugins, resume: true, log }), dir: absolute, config, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

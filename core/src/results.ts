@@ -1,0 +1,107 @@
+// Summaries of stored trials: counts, the Pareto front, the best trial, the no-feasible message,
+// and flat rows for export. Shared by `coex show`, `coex export` and the reports.
+import { paretoFront } from './pareto';
+import type { RunCounts } from './hooks';
+import type { Objective, Trial } from './types';
+import { countTrials } from './run';
+
+export interface ParetoEntry {
+  trial: number;
+  candidate: Trial['candidate'];
+  metrics: Trial['metrics'];
+  reward: number | undefined;
+  seed: number;
+  status: Trial['status'];
+}
+
+export interface RunResults {
+  counts: RunCounts;
+  objectives: Objective[];
+  pareto: ParetoEntry[];
+  best?: ParetoEntry & { accuracy: number; testAccuracy?: number };
+}
+
+const entry = (t: Trial): ParetoEntry => ({
+  trial: t.seq,
+  candidate: t.candidate,
+  metrics: t.metrics,
+  reward: t.reward,
+  seed: t.seed,
+  status: t.status,
+});
+
+/** Trained trials on the front of `objectives` (by trial order), and the most accurate trial. */
+export function summarizeTrials(trials: readonly Trial[], objectives: readonly Objective[]): RunResults {
+  const done = trials.filter((t) => t.status === 'done').sort((a, b) => a.seq - b.seq);
+  const front = paretoFront(done, objectives, (t, metric) => t.metrics[metric]);
+  let best: Trial | undefined;
+  for (const t of done) if (best === undefined || (t.metrics.accuracy ?? -Infinity) > (best.metrics.accuracy ?? -Infinity)) best = t;
+  return {
+    counts: countTrials(trials.filter((t) => t.status !== 'training' && t.status !== 'pending')),
+    objectives: [...objectives],
+    pareto: front.map((i) => entry(done[i])),
+    ...(best && typeof best.metrics.accuracy === 'number'
+      ? {
+          best: {
+            ...entry(best),
+            accuracy: best.metrics.accuracy,
+            ...(typeof best.metrics.testAccuracy === 'number' ? { testAccuracy: best.metrics.testAccuracy } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** When every candidate was pruned: which limits pruned how many, and the closest miss of each. */
+export function prunedExplanation(trials: readonly Trial[]): string {
+  const byLimit = new Map<string, { count: number; closest?: { actual: number; required: number } }>();
+  for (const t of trials) {
+    const violations: { limit: string; actual?: number; required?: number }[] = t.violations ?? [{ limit: 'other' }];
+    for (const v of violations) {
+      const e = byLimit.get(v.limit) ?? { count: 0 };
+      e.count += 1;
+      if (typeof v.actual === 'number' && typeof v.required === 'number') {
+        const gap = Math.abs(v.actual - v.required) / Math.abs(v.required);
+        const prev = e.closest ? Math.abs(e.closest.actual - e.closest.required) / Math.abs(e.closest.required) : Infinity;
+        if (gap < prev) e.closest = { actual: v.actual, required: v.required };
+      }
+      byLimit.set(v.limit, e);
+    }
+  }
+  const parts = [...byLimit.entries()].map(([limit, e]) =>
+    `${limit}: ${e.count}${e.closest ? ` (closest: ${Number(e.closest.actual.toPrecision(4))} vs required ${e.closest.required})` : ''}`);
+  return `every candidate (${trials.length}) was pruned by the hardware spec; violations by limit: ${parts.join(', ')}. Relax the spec (spec.*) or widen the hardware space.`;
+}
+
+/** Flat rows (one per trial) for CSV/JSON export. */
+export function trialRows(trials: readonly Trial[], runId?: string): Record<string, unknown>[] {
+  return trials.map((t) => ({
+    ...(runId ? { run: runId } : {}),
+    trial: t.seq,
+    batch: t.batch,
+    status: t.status,
+    seed: t.seed,
+    reward: t.reward,
+    ...Object.fromEntries(Object.entries(t.metrics).map(([k, v]) => [k, v])),
+    architecture: JSON.stringify(t.candidate.architecture),
+    design: t.candidate.design ? JSON.stringify(t.candidate.design) : undefined,
+    tokens: JSON.stringify(t.candidate.tokens),
+    prunedReason: t.prunedReason,
+    error: t.error,
+    backend: t.training?.backend,
+    trainSeconds: t.training?.seconds,
+    worker: t.worker,
+    startedAt: t.startedAt,
+    finishedAt: t.finishedAt,
+  }));
+}
+
+export function toCsv(rows: readonly Record<string, unknown>[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const cell = (v: unknown) => {
+    if (v === undefined || v === null) return '';
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+}

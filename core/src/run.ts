@@ -1,0 +1,485 @@
+// One run: a fresh child container filled by the run's plugins, the hooks, and the loop.
+// The loop is an RxJS pipeline per batch: the controller proposes a batch, the fast level
+// (decode, sample hook, hardware model, fastEvaluate hook, prune hook) runs on every proposal,
+// survivors are trained through the executor with bounded concurrency, every trial is stored the
+// moment it is final, and the controller is told the batch in trial order (so a seed reproduces
+// the run whatever order training finishes in).
+import { Container } from 'inversify';
+import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
+import { AccuracyReward, InProcessExecutor, MemoryStore } from './defaults';
+import { PluginError, messageOf } from './errors';
+import type { CoexEvent } from './events';
+import {
+  createHooks,
+  instrumentHooks,
+  type CoexHooks,
+  type HardwareEvaluation,
+  type PluginTimings,
+  type RunCounts,
+  type RunSummary,
+  type TrialContext,
+} from './hooks';
+import type { LoadedPlugin, ResolvedConfig } from './config';
+import type { PluginContext, RoleResolver } from './plugin';
+import { Rng, deriveSeed } from './random';
+import { ROLE, ROLE_NAMES, type DecisionSpace, type Feedback, type RoleName, type RoleTypes, type RunRecord } from './roles';
+import { checkSpec } from './spec';
+import { isFinal, type Candidate, type Metrics, type Proposal, type Trial } from './types';
+import { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
+
+/** The process-wide container; every run gets a fresh child of it. */
+export const rootContainer = new Container();
+
+/** Name of core's own taps (the spec check on `prune`). */
+export const CORE_TAP = 'coex:core';
+
+export interface RunOptions {
+  dir: string;
+  config: ResolvedConfig;
+  plugins: LoadedPlugin[];
+  runId?: string;
+  resume?: boolean;
+  /** Only the store is needed (show/export/report): nothing heavy is created. */
+  readOnly?: boolean;
+  log?: (message: string) => void;
+}
+
+/** Where the run stands; `trained` counts successfully trained children. */
+function countTrials(trials: Iterable<Trial>): RunCounts {
+  const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0 };
+  for (const t of trials) {
+    counts.sampled += 1;
+    if (t.status === 'pruned') counts.pruned += 1;
+    else if (t.status === 'done') counts.trained += 1;
+    else if (t.status === 'failed') counts.failed += 1;
+  }
+  return counts;
+}
+
+export class Run {
+  readonly runId: string;
+  readonly hooks: CoexHooks = createHooks();
+  readonly container: Container;
+  readonly pluginTimings: PluginTimings = {};
+  private readonly events = new Subject<CoexEvent>();
+  /** Typed public event stream. */
+  readonly events$ = this.events.asObservable();
+  private readonly abort = new AbortController();
+  private readonly providers = new Map<RoleName, string>();
+  private readonly trials = new Map<number, Trial>();
+  private applied = false;
+
+  constructor(private readonly options: RunOptions) {
+    this.runId = options.runId ?? 'main';
+    this.container = new Container({ parent: rootContainer });
+    instrumentHooks(this.hooks, this.pluginTimings);
+  }
+
+  get config(): ResolvedConfig {
+    return this.options.config;
+  }
+
+  /** Stops the run: no new trial starts; trials in flight are abandoned and re-run on resume. */
+  cancel(): void {
+    this.abort.abort();
+  }
+
+  get cancelled(): boolean {
+    return this.abort.signal.aborted;
+  }
+
+  /** Applies every plugin (binding roles, tapping hooks), then fills unfilled roles with core defaults. */
+  async applyPlugins(): Promise<void> {
+    if (this.applied) return;
+    this.applied = true;
+    for (const { plugin } of this.options.plugins) {
+      try {
+        await plugin.apply(this.contextFor(plugin.name, plugin.role));
+      } catch (error) {
+        throw error instanceof PluginError ? error : new PluginError(plugin.name, 'apply', undefined, error);
+      }
+    }
+    this.bindDefault('executor', async (roles) => new InProcessExecutor(await roles.get('trainer')));
+    this.bindDefault('reward', () => new AccuracyReward());
+    this.bindDefault('store', () => new MemoryStore());
+    this.hooks.prune.tapPromise({ name: CORE_TAP, stage: 0 }, async (_candidate, evaluation) => {
+      if (!evaluation.metrics) return undefined;
+      const violations = checkSpec(evaluation.metrics, this.config.spec);
+      return violations.length ? { reason: violations.map((v) => v.message).join('; '), violations } : undefined;
+    });
+  }
+
+  private bindDefault<R extends RoleName>(role: R, factory: (roles: RoleResolver) => RoleTypes[R] | Promise<RoleTypes[R]>) {
+    if (!this.providers.has(role)) this.bind(role, 'coex (default)', factory);
+  }
+
+  private bind<R extends RoleName>(role: R, plugin: string, factory: (roles: RoleResolver) => RoleTypes[R] | Promise<RoleTypes[R]>) {
+    this.providers.set(role, plugin);
+    this.container
+      .bind<RoleTypes[R]>(ROLE[role])
+      .toDynamicValue(async () => {
+        try {
+          return await factory(this.resolver);
+        } catch (error) {
+          throw error instanceof PluginError ? error : new PluginError(plugin, `${role}.create`, undefined, error);
+        }
+      })
+      .inSingletonScope();
+  }
+
+  readonly resolver: RoleResolver = {
+    get: <R extends RoleName>(role: R) => {
+      if (!this.providers.has(role)) {
+        return Promise.reject(new PluginError('coex', 'roles', undefined, new Error(`no plugin of this run fills the ${role} role; add one to the preset (see \`coex list plugins\`)`)));
+      }
+      return this.container.getAsync<RoleTypes[R]>(ROLE[role]);
+    },
+    has: (role) => this.providers.has(role),
+  };
+
+  /** Which plugin fills each role. */
+  roleProviders(): Partial<Record<RoleName, string>> {
+    return Object.fromEntries(this.providers);
+  }
+
+  private contextFor(pluginName: string, declaredRole: RoleName | undefined): PluginContext {
+    const { config, dir } = this.options;
+    return {
+      hooks: this.hooks,
+      runId: this.runId,
+      dir,
+      seed: config.seed,
+      spec: config.spec,
+      config,
+      readOnly: !!this.options.readOnly,
+      rng: (label) => new Rng(deriveSeed(config.seed, pluginName, label)),
+      provide: (role, factory) => {
+        if (role !== declaredRole) {
+          throw new Error(`it declared role ${declaredRole ?? '(none)'} but tried to fill the ${role} role`);
+        }
+        const other = this.providers.get(role);
+        if (other) throw new Error(`the ${role} role is already filled by ${other}`);
+        this.bind(role, pluginName, factory);
+      },
+      log: (message) => this.options.log?.(`[${pluginName}] ${message}`),
+    };
+  }
+
+  private emit(event: CoexEvent): void {
+    this.events.next(event);
+  }
+
+  /** Calls a role's method so that its errors name the plugin, the method and the trial. */
+  private async callRole<T>(role: RoleName, method: string, seq: number | undefined, fn: () => T | Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw error instanceof PluginError ? error : new PluginError(this.providers.get(role) ?? 'coex', `${role}.${method}`, seq, error);
+    }
+  }
+
+  /** Runs the loop until the budget is spent, the time limit passes, or the run is cancelled. */
+  async execute(): Promise<RunSummary> {
+    await this.applyPlugins();
+    const started = performance.now();
+    const { config } = this.options;
+    const store = await this.resolver.get('store');
+    let status: RunSummary['status'] = 'finished';
+    let failure: unknown;
+    try {
+      await this.loop(store, started);
+      if (this.cancelled) status = 'interrupted';
+    } catch (error) {
+      status = this.cancelled ? 'interrupted' : 'failed';
+      failure = error;
+      this.abort.abort();
+    }
+    const summary: RunSummary = {
+      runId: this.runId,
+      status,
+      counts: countTrials(this.trials.values()),
+      seconds: (performance.now() - started) / 1000,
+    };
+    try {
+      await this.hooks.runEnd.promise(summary);
+    } catch (error) {
+      failure ??= error;
+      summary.status = 'failed';
+    }
+    const previous = await store.getRun(this.runId);
+    await store.putRun({
+      ...(previous as RunRecord),
+      status: summary.status,
+      finishedAt: new Date().toISOString(),
+      summary: { ...summary, pluginTimings: this.pluginTimings, roles: this.roleProviders(), ...(failure ? { error: messageOf(failure) } : {}) },
+    });
+    await store.appendEvent(this.runId, { at: new Date().toISOString(), type: 'run-end', data: summary });
+    this.emit({ type: 'run-end', runId: this.runId, summary });
+    this.events.complete();
+    await this.closeRoles();
+    if (failure) throw failure;
+    return summary;
+  }
+
+  private async closeRoles(): Promise<void> {
+    for (const role of ['executor', 'trainer', 'store'] as const) {
+      if (!this.providers.has(role)) continue;
+      // Close only what was created: an executor nobody needed is not started just to close it.
+      if (role !== 'store' && !this.created.has(role)) continue;
+      const instance = await this.resolver.get(role).catch(() => undefined);
+      await (instance as { close?: () => Promise<void> } | undefined)?.close?.();
+    }
+  }
+
+  private readonly created = new Set<RoleName>();
+  private async role<R extends RoleName>(role: R): Promise<RoleTypes[R]> {
+    const value = await this.resolver.get(role);
+    this.created.add(role);
+    return value;
+  }
+
+  private async loop(store: RoleTypes['store'], started: number): Promise<void> {
+    const { config } = this.options;
+    const controller = await this.role('controller');
+    const space = await this.role('space');
+    const hardware = this.providers.has('hardware') ? await this.role('hardware') : undefined;
+    const decisions: DecisionSpace = {
+      arch: space.decisions(),
+      hw: hardware ? await this.callRole('hardware', 'designSpace', undefined, () => hardware.designSpace({ maxLayers: space.maxLayers })) : [],
+    };
+    await this.callRole('controller', 'init', undefined, () => controller.init(decisions));
+
+    const stored = this.options.resume ? await store.listTrials(this.runId) : [];
+    for (const t of stored) this.trials.set(t.seq, t);
+    const existing = await store.getRun(this.runId);
+    if (!existing) {
+      await store.putRun({
+        id: this.runId,
+        preset: config.preset,
+        seed: config.seed,
+        status: 'running',
+        schemaVersion: STORE_SCHEMA_VERSION,
+        coexVersion: CORE_VERSION,
+        createdAt: new Date().toISOString(),
+        config,
+      });
+    } else {
+      await store.putRun({ ...existing, status: 'running' });
+    }
+
+    // Resume: restore the controller's last saved state, then replay later complete batches.
+    let batch = 0;
+    let seq = 0;
+    if (this.options.resume && controller.setState) {
+      const saved = await store.getControllerState(this.runId);
+      if (saved) {
+        await this.callRole('controller', 'setState', undefined, () => controller.setState!(saved.state));
+        batch = saved.batch + 1;
+        seq = Math.max(-1, ...stored.filter((t) => t.batch <= saved.batch).map((t) => t.seq)) + 1;
+      }
+    }
+    const resumed = stored.length > 0;
+    await this.hooks.runStart.promise({ runId: this.runId, dir: this.options.dir, seed: config.seed, resumed, decisions });
+    this.emit({ type: 'run-start', runId: this.runId, resumed, budget: config.budget, counts: countTrials(this.trials.values()) });
+    await store.appendEvent(this.runId, { at: new Date().toISOString(), type: resumed ? 'run-resume' : 'run-start' });
+
+    const { budget } = config;
+    for (;; batch++) {
+      if (this.cancelled) return;
+      const counts = countTrials(this.trials.values());
+      if (seq >= budget.candidates) return;
+      if (budget.trained !== undefined && counts.trained + counts.failed >= budget.trained) return;
+      if (budget.timeLimit !== undefined && (performance.now() - started) / 1000 >= budget.timeLimit) return;
+      const size = Math.min(controller.batchSize, budget.candidates - seq);
+      const proposals = await this.callRole('controller', 'ask', undefined, () => controller.ask(size));
+      if (!Array.isArray(proposals) || proposals.length === 0) return;
+      const { trials, complete } = await this.runBatch(batch, seq, proposals, store);
+      // An interrupted batch is not told to the controller; the trained-children cap ends a capped one.
+      if (this.cancelled || !complete) return;
+      seq += proposals.length;
+      const feedback: Feedback[] = trials.map((t) => ({
+        seq: t.seq,
+        proposal: t.candidate.tokens,
+        status: t.status,
+        reward: t.reward ?? 0,
+        metrics: t.metrics,
+      }));
+      await this.callRole('controller', 'tell', undefined, () => controller.tell(feedback));
+      if (controller.getState) {
+        const state = await this.callRole('controller', 'getState', undefined, () => controller.getState!());
+        await store.putControllerState(this.runId, { batch, state });
+      }
+      await this.hooks.controllerUpdate.promise({ batch, feedback });
+      this.emit({ type: 'controller-update', runId: this.runId, batch, size: trials.length });
+    }
+  }
+
+  /** Runs one batch: the fast level on every proposal, then training of the survivors. */
+  private async runBatch(
+    batch: number,
+    firstSeq: number,
+    proposals: Proposal[],
+    store: RoleTypes['store'],
+  ): Promise<{ trials: Trial[]; complete: boolean }> {
+    const { config } = this.options;
+    const items = proposals.map((proposal, i) => ({ seq: firstSeq + i, proposal }));
+    const fast = await lastValueFrom(
+      from(items).pipe(
+        mergeMap((item) => defer(() => this.fastStage(batch, item.seq, item.proposal, store))),
+        toArray(),
+      ),
+    );
+    fast.sort((a, b) => a.seq - b.seq);
+    // The trained-children cap is applied in trial order, so it does not depend on timing.
+    const before = countTrials([...this.trials.values()].filter((t) => t.batch < batch && isFinal(t.status)));
+    let room = config.budget.trained === undefined ? Infinity : config.budget.trained - before.trained - before.failed;
+    const kept: Trial[] = [];
+    const toTrain: Trial[] = [];
+    for (const trial of fast) {
+      if (trial.status !== 'pruned') {
+        if (room <= 0) break;
+        room -= 1;
+        if (!isFinal(trial.status)) toTrain.push(trial);
+      }
+      kept.push(trial);
+    }
+    if (toTrain.length > 0) {
+      const executor = await this.role('executor');
+      await lastValueFrom(
+        from(toTrain).pipe(
+          mergeMap((trial) => defer(() => this.trainStage(trial, executor, store)), Math.max(1, executor.concurrency)),
+          toArray(),
+        ),
+      );
+    }
+    const final = kept.map((t) => this.trials.get(t.seq) ?? t);
+    return { trials: final, complete: kept.length === proposals.length && final.every((t) => isFinal(t.status)) };
+  }
+
+  private contextOf(batch: number, seq: number): TrialContext {
+    return { runId: this.runId, seq, batch, seed: deriveSeed(this.config.seed, 'trial', seq) };
+  }
+
+  /** Decode, sample hook, hardware model, fastEvaluate hook, prune hook. Pruned trials are final here. */
+  private async fastStage(batch: number, seq: number, proposal: Proposal, store: RoleTypes['store']): Promise<Trial> {
+    const previous = this.trials.get(seq);
+    if (previous && isFinal(previous.status)) {
+      if (JSON.stringify(previous.candidate.tokens) !== JSON.stringify(proposal)) {
+        this.emit({ type: 'warning', runId: this.runId, message: `trial ${seq}: the controller proposed other tokens on resume than the stored ones; keeping the stored trial` });
+      }
+      return previous;
+    }
+    const ctx = this.contextOf(batch, seq);
+    const timings: Record<string, number> = {};
+    const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timings[stage] = (timings[stage] ?? 0) + (performance.now() - t0);
+      }
+    };
+    const startedAt = new Date().toISOString();
+    this.hooks.trialStart.call(ctx);
+    this.emit({ type: 'trial-start', runId: this.runId, seq, batch });
+    const space = await this.resolver.get('space');
+    let candidate: Candidate = await timed('sample', async () => {
+      const architecture = await this.callRole('space', 'decode', seq, () => space.decode(proposal.arch));
+      return this.hooks.sample.promise({ tokens: proposal, architecture }, ctx);
+    });
+    let evaluation: HardwareEvaluation = {};
+    evaluation = await timed('fastEvaluate', async () => {
+      if (this.providers.has('hardware')) {
+        const hardware = await this.resolver.get('hardware');
+        const design = await this.callRole('hardware', 'propose', seq, () => hardware.propose(candidate.architecture, proposal.hw, this.config.spec));
+        const metrics = await this.callRole('hardware', 'evaluate', seq, () => hardware.evaluate(candidate.architecture, design));
+        evaluation = { design, metrics };
+      }
+      return this.hooks.fastEvaluate.promise(evaluation, candidate, ctx);
+    });
+    if (evaluation.design) candidate = { ...candidate, design: evaluation.design };
+    const verdict = await timed('prune', () => this.hooks.prune.promise(candidate, evaluation, ctx));
+    const trial: Trial = {
+      seq,
+      batch,
+      seed: ctx.seed,
+      status: verdict ? 'pruned' : 'pending',
+      candidate,
+      ...(evaluation.metrics ? { hardware: evaluation.metrics } : {}),
+      ...(verdict?.violations?.length ? { violations: verdict.violations } : {}),
+      ...(verdict ? { prunedReason: verdict.reason } : {}),
+      metrics: hardwareMetrics(evaluation),
+      timings,
+      startedAt,
+    };
+    if (verdict) await this.finish(trial, ctx, store);
+    return trial;
+  }
+
+  private async trainStage(trial: Trial, executor: RoleTypes['executor'], store: RoleTypes['store']): Promise<void> {
+    if (this.cancelled) return;
+    const ctx = this.contextOf(trial.batch, trial.seq);
+    trial.status = 'training';
+    this.trials.set(trial.seq, trial);
+    await store.putTrial(this.runId, trial);
+    this.emit({ type: 'training-start', runId: this.runId, seq: trial.seq });
+    const t0 = performance.now();
+    try {
+      const result =
+        (await this.hooks.train.promise(trial.candidate, ctx)) ??
+        (await executor.train({ seq: trial.seq, seed: trial.seed, architecture: trial.candidate.architecture, signal: this.abort.signal }));
+      const { worker, ...training } = result as typeof result & { worker?: string };
+      trial.training = training;
+      if (worker) trial.worker = worker;
+      if (!Number.isFinite(training.accuracy)) throw new Error(`the trainer returned no finite accuracy (${training.accuracy})`);
+      trial.status = 'done';
+      trial.metrics = { ...trial.metrics, ...trainingMetrics(training) };
+    } catch (error) {
+      if (error instanceof PluginError) throw error;
+      if (this.cancelled) return; // abandoned: stays 'training' in the store and runs again on resume
+      trial.status = 'failed';
+      trial.error = messageOf(error);
+    } finally {
+      trial.timings.train = performance.now() - t0;
+    }
+    await this.finish(trial, ctx, store);
+  }
+
+  /** Reward, store, events: the trial is final from here on. */
+  private async finish(trial: Trial, ctx: TrialContext, store: RoleTypes['store']): Promise<void> {
+    const t0 = performance.now();
+    const reward = await this.resolver.get('reward');
+    const base = await this.callRole('reward', 'compute', trial.seq, () => reward.compute(trial, this.config.spec));
+    trial.reward = await this.hooks.reward.promise(base, trial, ctx);
+    trial.timings.reward = performance.now() - t0;
+    trial.finishedAt = new Date().toISOString();
+    try {
+      await store.putTrial(this.runId, trial);
+    } catch (error) {
+      throw new Error(`could not save trial ${trial.seq}: ${messageOf(error)}`);
+    }
+    this.trials.set(trial.seq, trial);
+    this.emit({ type: 'trial-end', runId: this.runId, trial, counts: countTrials(this.trials.values()) });
+    await this.hooks.trialEnd.promise(trial, ctx);
+  }
+}
+
+function hardwareMetrics(evaluation: HardwareEvaluation): Metrics {
+  const m = evaluation.metrics;
+  if (!m) return {};
+  const out: Metrics = {};
+  for (const key of ['throughput', 'latency', 'power', 'energyEfficiency', 'gops', 'cycles'] as const) {
+    if (typeof m[key] === 'number') out[key] = m[key] as number;
+  }
+  return out;
+}
+
+function trainingMetrics(result: { accuracy: number; testAccuracy?: number; params?: number }): Metrics {
+  return {
+    accuracy: result.accuracy,
+    ...(typeof result.testAccuracy === 'number' ? { testAccuracy: result.testAccuracy } : {}),
+    ...(typeof result.params === 'number' ? { params: result.params } : {}),
+  };
+}
+
+export { countTrials, ROLE_NAMES };

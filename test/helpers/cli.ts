@@ -1,0 +1,36 @@
+// Runs the real `coex` bin in a child process (from TypeScript sources, like the tests).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+const BIN = path.join(ROOT, 'core', 'bin', 'coex.js');
+const NODE_ARGS = ['--conditions=coex-source', '-r', path.join(ROOT, 'scripts', 'register.js'), BIN];
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function coex(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...NODE_ARGS, ...args], {
+    cwd: options.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1', ...options.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function coexAsync(args: string[], options: { cwd?: string } = {}): ChildProcess {
+  return spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, CI: '1' } });
+}
+
+export function tempDir(prefix = 'coex-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const TINY_PRESET = path.join(FIXTURES, 'presets', 'tiny.ts');
