@@ -16,11 +16,13 @@ export interface ImageSet {
 export const NORMALIZATIONS = ['unit', 'standard', 'none'] as const;
 export type Normalization = (typeof NORMALIZATIONS)[number];
 
+const wholeOrFraction = [(v: number) => v < 1 || Number.isInteger(v), { message: 'expected a whole number of images, or a fraction below 1' }] as const;
+
 /** A number of images, or (below 1) a fraction of the images it is taken from. */
-export const sizeOption = z.coerce
-  .number()
-  .positive()
-  .refine((v) => v < 1 || Number.isInteger(v), { message: 'expected a whole number of images, or a fraction below 1' });
+export const sizeOption = z.coerce.number().positive().refine(...wholeOrFraction);
+
+/** Like `sizeOption`, where 0 means none (a split that may be left out). */
+export const sizeOrNoneOption = z.coerce.number().min(0).refine(...wholeOrFraction);
 
 export interface DatasetSplitOptions {
   subset?: number;

@@ -24,3 +24,5 @@ export * from './run';
 export * from './experiment';
 export * from './results';
 export { acquireLock } from './lock';
+export * from './training-roles';
+export * from './csv';

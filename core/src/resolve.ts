@@ -34,7 +34,7 @@ export function candidateNames(name: string, kind: PackageKind): string[] {
   }
   if (name.startsWith(`coex-${prefix}-`)) return [name];
   const names = [`@coex/${prefix}-${name}`];
-  if (kind === 'plugin') for (const role of ROLE_NAMES) names.push(`@coex/plugin-${role}-${name}`);
+  if (kind === 'plugin') for (const role of [...ROLE_NAMES, 'hw']) names.push(`@coex/plugin-${role}-${name}`);
   names.push(`coex-${prefix}-${name}`, name);
   return names;
 }

@@ -4,6 +4,7 @@
 // survivors are trained through the executor with bounded concurrency, every trial is stored the
 // moment it is final, and the controller is told the batch in trial order (so a seed reproduces
 // the run whatever order training finishes in).
+import { setMaxListeners } from 'node:events';
 import { Container } from 'inversify';
 import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { AccuracyReward, InProcessExecutor, MemoryStore } from './defaults';
@@ -70,6 +71,8 @@ export class Run {
   private applied = false;
 
   constructor(private readonly options: RunOptions) {
+    // Every trial in flight listens for cancellation on the one signal.
+    setMaxListeners(0, this.abort.signal);
     this.runId = options.runId ?? 'main';
     this.container = new Container({ parent: rootContainer });
     instrumentHooks(this.hooks, this.pluginTimings);

@@ -13,7 +13,7 @@ function openAsOtherUser(pairs: [string, 'write' | 'read'][]): unknown[] {
   const asRoot = process.getuid?.() === 0;
   const child = spawnSync(
     process.execPath,
-    ['--conditions=coex-source', '-r', path.join(ROOT, 'scripts/register.js'), path.join(__dirname, 'fixtures/open-as-user.ts'), ...pairs.flat()],
+    ['--conditions=coex-source', '-r', path.join(ROOT, 'scripts/register.js'), path.join(__dirname, 'child/open-as-user.ts'), ...pairs.flat()],
     { cwd: ROOT, encoding: 'utf8', ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}) },
   );
   if (child.error || child.status !== 0) throw new Error(`child failed: ${child.error?.message ?? child.stderr}`);
@@ -40,7 +40,12 @@ describe('store-sqlite: files the user may not write', function () {
     fs.chmodSync(lockedDir, 0o555);
     fs.chmodSync(archivedFile, 0o644);
 
-    const results = openAsOtherUser([[protectedFile, 'write'], [protectedFile, 'read'], [archivedFile, 'read']]);
+    let results: unknown[];
+    try {
+      results = openAsOtherUser([[protectedFile, 'write'], [protectedFile, 'read'], [archivedFile, 'read']]);
+    } finally {
+      fs.chmodSync(lockedDir, 0o755); // so that a non-root user can remove the folder afterwards
+    }
     expect(results).to.deep.equal([
       {
         name: 'UserError',

@@ -193,7 +193,9 @@ describe('store-sqlite: schema versions and foreign files', () => {
     const store = new SqliteStore(file);
     await store.putTrial('r', prunedTrial(0));
     await store.close();
-    expect(await new SqliteStore(file, { readOnly: true }).listTrials('r')).to.deep.equal([prunedTrial(0)]);
+    const reader = new SqliteStore(file, { readOnly: true });
+    expect(await reader.listTrials('r')).to.deep.equal([prunedTrial(0)]);
+    await reader.close();
   });
 
   it('names a path that cannot be a file', () => {

@@ -1,0 +1,170 @@
+// A small RFC 4180 CSV reader for tabular plugins (benchmark lookups): quoted fields with commas,
+// doubled quotes and line breaks, CRLF/LF/CR endings, a UTF-8 BOM, blank lines skipped. Every
+// problem is a UserError naming the file and line, and column lookups list what the file has.
+import * as fs from 'node:fs';
+import { UserError, messageOf } from './errors';
+import { closest } from './suggest';
+import type { Architecture } from './types';
+
+/** One data row: its values (as written, unquoted) and the line it starts on (1-based). */
+export interface CsvRow {
+  line: number;
+  values: string[];
+}
+
+export interface CsvTable {
+  file: string;
+  /** Header names, trimmed. */
+  columns: string[];
+  rows: CsvRow[];
+}
+
+/** Parses CSV text whose first non-blank row is the header; `file` is used in error messages. */
+export function parseCsv(text: string, file: string, delimiter = ','): CsvTable {
+  const records = splitRecords(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file, delimiter);
+  const header = records.shift();
+  if (!header) throw new UserError(`CSV file ${file} is empty: expected a header row of column names`);
+  const columns = header.values.map((name) => name.trim());
+  const seen = new Map<string, number>();
+  columns.forEach((name, i) => {
+    if (name && seen.has(name)) {
+      throw new UserError(`${file}:${header.line}: column "${name}" appears twice in the header (fields ${seen.get(name)! + 1} and ${i + 1})`);
+    }
+    seen.set(name, i);
+  });
+  for (const row of records) {
+    if (row.values.length !== columns.length) {
+      throw new UserError(
+        `${file}:${row.line}: expected ${columns.length} fields as in the header, found ${row.values.length}` +
+          (row.values.length > columns.length ? ' (an unquoted delimiter inside a value?)' : ''),
+      );
+    }
+  }
+  return { file, columns, rows: records };
+}
+
+/**
+ * Reads and parses a CSV file; a missing or unreadable file is a UserError naming it (and `option`,
+ * the setting that named the file, when given).
+ */
+export function readCsvTable(file: string, options: { option?: string; delimiter?: string } = {}): CsvTable {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? messageOf(error);
+    throw new UserError(`${options.option ? `${options.option}: ` : ''}cannot read CSV file ${file}: ${why}`);
+  }
+  return parseCsv(text, file, options.delimiter);
+}
+
+/**
+ * The index of column `name`. A missing column is a UserError naming the option that asked for it,
+ * the file, a did-you-mean and the columns the file has.
+ */
+export function csvColumn(table: CsvTable, name: string, option: string): number {
+  const index = table.columns.indexOf(name);
+  if (index >= 0) return index;
+  const hint = closest(name, table.columns.filter(Boolean));
+  throw new UserError(
+    `${option}: column "${name}" is not in ${table.file}${hint ? ` (did you mean "${hint}"?)` : ''}; ` +
+      `its columns are ${table.columns.map((c) => JSON.stringify(c)).join(', ')}`,
+  );
+}
+
+/** The value in `column` of `row` as a finite number; anything else is a UserError at file:line. */
+export function csvNumber(table: CsvTable, row: CsvRow, column: number): number {
+  const raw = row.values[column].trim();
+  const value = raw === '' ? NaN : Number(raw);
+  if (!Number.isFinite(value)) {
+    throw new UserError(`${table.file}:${row.line}: column "${table.columns[column]}" should be a number, found ${JSON.stringify(row.values[column])}`);
+  }
+  return value;
+}
+
+/** Rows by the (trimmed) value of a key column; an empty or repeated key is a UserError at file:line. */
+export function csvRowsByKey(table: CsvTable, column: number): Map<string, CsvRow> {
+  const rows = new Map<string, CsvRow>();
+  for (const row of table.rows) {
+    const key = row.values[column].trim();
+    if (!key) throw new UserError(`${table.file}:${row.line}: column "${table.columns[column]}" is empty`);
+    const first = rows.get(key);
+    if (first) throw new UserError(`${table.file}:${row.line}: "${key}" in column "${table.columns[column]}" is repeated (first on line ${first.line})`);
+    rows.set(key, row);
+  }
+  return rows;
+}
+
+/**
+ * The string an architecture is listed under in a benchmark table: its field `field` (for example
+ * a NAS-Bench-201 architecture's `cell`). `option` names the setting that chose the field.
+ */
+export function tableKeyOf(architecture: Architecture, field: string, option: string): string {
+  const value = architecture[field];
+  if (typeof value === 'string' && value.trim()) return value.trim();
+  throw new UserError(
+    `${option}: a ${architecture.kind} architecture has no text field "${field}" to look up in the table; ` +
+      `its fields are ${Object.keys(architecture).join(', ')}`,
+  );
+}
+
+/** Splits text into records of fields, tracking the line each record starts on. */
+function splitRecords(text: string, file: string, delimiter: string): CsvRow[] {
+  const records: CsvRow[] = [];
+  let values: string[] = [];
+  let field = '';
+  let line = 1;
+  let recordLine = 1;
+  let quotedAt = 0; // line of the opening quote while inside a quoted field, else 0
+  let afterQuote = false; // the current field was quoted and its closing quote has been read
+  const endField = () => {
+    values.push(field);
+    field = '';
+    afterQuote = false;
+  };
+  const endRecord = () => {
+    endField();
+    // A line holding nothing but whitespace is not a record.
+    if (!(values.length === 1 && values[0].trim() === '')) records.push({ line: recordLine, values });
+    values = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quotedAt) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          quotedAt = 0;
+          afterQuote = true;
+        }
+      } else {
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
+        field += c;
+      }
+      continue;
+    }
+    if (c === delimiter) {
+      endField();
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else if (afterQuote) {
+      if (c !== ' ' && c !== '\t') {
+        throw new UserError(`${file}:${line}: unexpected ${JSON.stringify(c)} after the closing quote of a field (a quote inside a quoted value must be doubled: "")`);
+      }
+    } else if (c === '"' && field.trim() === '') {
+      field = '';
+      quotedAt = line;
+    } else {
+      field += c;
+    }
+  }
+  if (quotedAt) throw new UserError(`${file}:${quotedAt}: a quoted field opened on this line is never closed`);
+  if (field !== '' || values.length > 0 || afterQuote) endRecord();
+  return records;
+}

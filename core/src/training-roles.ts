@@ -1,0 +1,54 @@
+// Loading the trainer (with its dataset) of a saved run configuration in another thread or on
+// another machine: the same plugins at the same versions, with the same options. Hook taps are
+// functions and do not cross thread boundaries, so only the trainer and dataset roles are loaded.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { loadResolvedPlugins, type ResolvedConfig } from './config';
+import { messageOf } from './errors';
+import { Run } from './run';
+import type { Trainer, TrainRequest } from './roles';
+
+/** The plugins a training worker loads: the trainer and the dataset roles only. */
+export const TRAINING_ROLES = ['trainer', 'dataset'] as const;
+
+export async function loadTrainer(config: ResolvedConfig, dir: string): Promise<Trainer> {
+  const plugins = loadResolvedPlugins(config, dir, (p) => (TRAINING_ROLES as readonly string[]).includes(p.role ?? ''));
+  const run = new Run({ dir, config, plugins });
+  await run.applyPlugins();
+  return run.resolver.get('trainer');
+}
+
+export interface TrainingWorkerData {
+  config: ResolvedConfig;
+  dir: string;
+}
+
+export type ToWorker = { type: 'train'; id: number; request: Omit<TrainRequest, 'signal'> };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'fatal'; message: string };
+
+/** Body of a worker thread started with core/bin/training-worker.js. */
+export async function startTrainingWorker(): Promise<void> {
+  if (isMainThread || !parentPort) throw new Error('startTrainingWorker runs inside a worker thread');
+  const port = parentPort;
+  const { config, dir } = workerData as TrainingWorkerData;
+  let trainer: Trainer;
+  try {
+    trainer = await loadTrainer(config, dir);
+  } catch (error) {
+    port.postMessage({ type: 'fatal', message: messageOf(error) } satisfies FromWorker);
+    return;
+  }
+  port.on('message', async (message: ToWorker) => {
+    if (message.type !== 'train') return;
+    try {
+      const result = await trainer.train(message.request);
+      port.postMessage({ type: 'result', id: message.id, result } satisfies FromWorker);
+    } catch (error) {
+      port.postMessage({ type: 'error', id: message.id, message: messageOf(error) } satisfies FromWorker);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
+}

@@ -1,0 +1,23 @@
+// The plugin: validates the options once and fills the `hardware` role with a SystolicArrayModel.
+import { definePlugin } from '@coex/core';
+import { SystolicArrayModel } from './model';
+import { optionsSchema, resolveSettings } from './options';
+
+export const PLUGIN_NAME = '@coex/plugin-hw-systolic-array';
+
+export const systolicArrayPlugin = definePlugin({
+  name: PLUGIN_NAME,
+  version: '0.1.0',
+  role: 'hardware',
+  description: 'Systolic array (OS/WS/IS dataflows) with SCALE-Sim v2 cycle counts, SRAM/DRAM traffic, energy and a tuner',
+  options: optionsSchema,
+  apply(ctx, options) {
+    ctx.provide('hardware', () => new SystolicArrayModel(resolveSettings(options)));
+  },
+});
+
+/** A model from raw options, validated as the plugin does (errors name `hardware.<option>`). */
+export function createSystolicArrayModel(options: unknown = {}): SystolicArrayModel {
+  const validated = systolicArrayPlugin(options).options;
+  return new SystolicArrayModel(resolveSettings(validated as Parameters<typeof resolveSettings>[0]));
+}
