@@ -9,6 +9,7 @@ const root = path.join(__dirname, '..');
 const { workspaces } = require(path.join(root, 'package.json'));
 const projects = [];
 for (const pattern of workspaces) {
+  if (!fs.existsSync(path.join(root, pattern.replace(/\/\*$/, '')))) continue;
   const dirs = pattern.endsWith('/*')
     ? fs.readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
         .filter((d) => d.isDirectory()).map((d) => path.join(pattern.slice(0, -2), d.name))

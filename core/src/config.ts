@@ -3,11 +3,12 @@
 // options, seed, budget, spec and objectives.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import YAML from 'yaml';
 import { UserError, messageOf } from './errors';
 import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
 import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
-import { resolveModule, type ResolvedModule } from './resolve';
+import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
 import { ROLE_NAMES, isRoleName, type RoleName } from './roles';
 import { closest } from './suggest';
 import type { Budget, HardwareSpec, Objective } from './types';
@@ -67,19 +68,18 @@ export function readConfigFile(file: string): Record<string, unknown> {
   }
   let value: unknown;
   if (/\.json$/i.test(file)) {
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      const m = /position (\d+)/.exec(messageOf(error));
-      const where = m ? lineColumn(text, Number(m[1])) : '';
-      throw new UserError(`config file ${file}${where}: invalid JSON: ${messageOf(error).replace(/ in JSON at position \d+.*$/, '')}`);
+    const errors: ParseError[] = [];
+    value = parseJson(text, errors, { allowTrailingComma: false, disallowComments: true });
+    if (errors.length > 0) {
+      const e = errors[0];
+      throw new UserError(`config file ${file}${lineColumn(text, e.offset)}: invalid JSON: ${printParseErrorCode(e.error)}`);
     }
   } else {
-    const doc = YAML.parseDocument(text, { prettyErrors: false });
+    const doc = YAML.parseDocument(text);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const pos = e.linePos?.[0];
-      throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+      throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
     value = doc.toJS();
   }
@@ -223,13 +223,16 @@ export function loadPluginModule(name: string, baseDir: string, where: string): 
 function compose(entries: LoadedPreset['entries']) {
   const list: { entry: NormalizedEntry; mod: PluginModule; where: string }[] = [];
   for (const { entry, baseDir, where } of entries) {
+    if (!entry.enabled) {
+      // Switching a plugin off needs no module: match the listed name, the package or its short name.
+      const names = new Set(candidateNames(entry.name, 'plugin'));
+      const index = list.findIndex((p) => p.entry.name === entry.name || names.has(p.mod.factory.meta.name));
+      if (index >= 0) list.splice(index, 1);
+      continue;
+    }
     const mod = loadPluginModule(entry.name, baseDir, where);
     const name = mod.factory.meta.name;
     const same = list.findIndex((p) => p.mod.factory.meta.name === name);
-    if (!entry.enabled) {
-      if (same >= 0) list.splice(same, 1);
-      continue;
-    }
     if (same >= 0) {
       list[same] = { entry: { ...entry, options: deepMerge(list[same].entry.options, entry.options) }, mod, where };
       continue;

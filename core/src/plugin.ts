@@ -27,6 +27,8 @@ export interface PluginContext {
   readonly config: ResolvedConfig;
   /** True in `coex show`/`export`/`report`: only the store is needed, nothing heavy should load. */
   readonly readOnly: boolean;
+  /** The run's roles, for hook taps that need one (e.g. the store at runEnd). Do not call during apply(). */
+  readonly roles: RoleResolver;
   /** A generator seeded from the run's seed and `label`. */
   rng(label: string): Rng;
   /** Fill the role this plugin declared; the factory runs when the role is first needed. */

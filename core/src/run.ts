@@ -155,6 +155,7 @@ export class Run {
       spec: config.spec,
       config,
       readOnly: !!this.options.readOnly,
+      roles: this.resolver,
       rng: (label) => new Rng(deriveSeed(config.seed, pluginName, label)),
       provide: (role, factory) => {
         if (role !== declaredRole) {

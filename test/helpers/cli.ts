@@ -34,3 +34,24 @@ export function tempDir(prefix = 'coex-test-'): string {
 }
 
 export const TINY_PRESET = path.join(FIXTURES, 'presets', 'tiny.ts');
+
+/** Runs many `coex` invocations, a few at a time (each is its own Node process). */
+export async function coexMany(cases: string[][], options: { cwd?: string; parallel?: number } = {}): Promise<CliResult[]> {
+  const results: CliResult[] = new Array(cases.length);
+  let next = 0;
+  const workerLoop = async () => {
+    while (next < cases.length) {
+      const i = next++;
+      results[i] = await new Promise<CliResult>((resolve) => {
+        const child = coexAsync(cases[i], options);
+        let stdout = '';
+        let stderr = '';
+        child.stdout!.on('data', (d) => (stdout += d));
+        child.stderr!.on('data', (d) => (stderr += d));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: options.parallel ?? 3 }, workerLoop));
+  return results;
+}

@@ -4,9 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { NoFeasibleCandidateError, PluginError, UserError, isUserError, messageOf } from '../errors';
 import { CORE_VERSION } from '../version';
 import { registerArch } from './arch';
+import { registerInit } from './init';
 import { registerList } from './list';
 import { registerRun } from './run';
 import { registerShow } from './show';
+import { registerWorker } from './worker';
+import { registerHw } from './hw';
 
 export function buildProgram(): Command {
   const program = new Command('coex')
@@ -17,7 +20,10 @@ export function buildProgram(): Command {
   registerRun(program);
   registerShow(program);
   registerList(program);
+  registerInit(program);
   registerArch(program);
+  registerWorker(program);
+  registerHw(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

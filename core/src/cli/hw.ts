@@ -1,0 +1,71 @@
+// `coex hw`: cost a network on a hardware model without running a search.
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { resolveConfig } from '../config';
+import { readScaleSimTopology } from '../conv-layers';
+import { NoFeasibleCandidateError, UserError } from '../errors';
+import { Run } from '../run';
+import { checkSpec } from '../spec';
+import type { Architecture } from '../types';
+import { parseArchFlag } from './arch';
+import { collect, formatNumber, positiveInt, printJson } from './output';
+
+/** `--set` paths of `coex hw` are the model's own options; `spec.*` sets the hardware spec. */
+export function hardwareSets(sets: string[]): string[] {
+  return sets.map((s) => (s.startsWith('spec.') ? s : `hardware.${s}`));
+}
+
+export function registerHw(program: Command): void {
+  program
+    .command('hw')
+    .description('cost a network on a hardware model: design, throughput, latency, energy, per-stage/per-layer metrics')
+    .requiredOption('--model <name>', 'hardware model plugin: fpga-pipeline, systolic-array, or a third-party one')
+    .option('--arch <json>', "chain CNN as a list of [kernel, filters, stride]")
+    .option('--input <HxWxC>', 'input shape for --arch', '32x32x3')
+    .option('--classes <n>', 'classes for --arch', positiveInt('--classes'), 10)
+    .option('--topology <csv>', 'SCALE-Sim topology CSV instead of --arch')
+    .option('--set <option=value>', "the model's options (no role prefix), or spec.<limit>=<value> (repeatable)", collect, [])
+    .option('--tune', 'search the best design for this network under the spec')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      if (!opts.arch === !opts.topology) throw new UserError('coex hw needs exactly one of --arch or --topology');
+      let architecture: Architecture;
+      if (opts.topology) {
+        let text: string;
+        try {
+          text = fs.readFileSync(opts.topology, 'utf8');
+        } catch {
+          throw new UserError(`--topology: cannot read ${opts.topology}`);
+        }
+        architecture = readScaleSimTopology(text, opts.topology);
+      } else {
+        architecture = parseArchFlag(opts.arch, opts.input, opts.classes);
+      }
+      const { config, plugins } = resolveConfig({ plugins: [opts.model], sets: hardwareSets(opts.set) });
+      if (!plugins.some((p) => p.plugin.role === 'hardware')) throw new UserError(`--model ${opts.model}: plugin ${plugins[0]?.plugin.name} is not a hardware model`);
+      const run = new Run({ dir: process.cwd(), config, plugins });
+      await run.applyPlugins();
+      const hardware = await run.resolver.get('hardware');
+      let design;
+      let metrics;
+      if (opts.tune) {
+        if (!hardware.tune) throw new UserError(`${opts.model} has no tuner`);
+        const tuned = hardware.tune(architecture, config.spec);
+        if (!tuned) throw new NoFeasibleCandidateError(`no design of ${opts.model} meets the spec ${JSON.stringify(config.spec)} for this network`);
+        ({ design, metrics } = tuned);
+      } else {
+        design = await hardware.propose(architecture, [], config.spec);
+        metrics = hardware.evaluate(architecture, design);
+      }
+      const violations = checkSpec(metrics, config.spec);
+      const out = { model: hardware.name, ...metrics, design, ...(violations.length ? { violations } : {}) };
+      if (opts.json) return printJson(out);
+      const lines = [`model ${hardware.name}${metrics.feasible ? '' : ' (does not fit: ' + (metrics.infeasible ?? []).join('; ') + ')'}`];
+      for (const key of ['cycles', 'throughput', 'latency', 'power', 'gops', 'energyEfficiency'] as const) {
+        if (typeof metrics[key] === 'number') lines.push(`${key}: ${formatNumber(metrics[key] as number)}`);
+      }
+      lines.push(`design: ${JSON.stringify(design)}`);
+      for (const v of violations) lines.push(`violates ${v.message}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,72 @@
+// Bad input, table-driven: every case exits 2 with a clear one-paragraph message naming what was
+// wrong and where, and no stack trace. Cases that touch a run folder must leave its store intact.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { coex, coexMany, tempDir, TINY_PRESET } from './helpers/cli';
+
+describe('bad input', function () {
+  this.timeout(300_000);
+  const dir = tempDir('coex-bad-');
+  const file = (name: string, text: string) => {
+    const f = path.join(dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  const existingRun = path.join(dir, 'existing');
+  const notAPlugin = file('not-a-plugin.js', 'module.exports = { hello: 1 };\n');
+  const selfPreset = file('loop-preset.js', `module.exports = { name: 'loop', extends: ${JSON.stringify(path.join(dir, 'loop-preset.js'))}, plugins: [] };\n`);
+  const run = (...args: string[]) => ['run', '--preset', TINY_PRESET, '--out', path.join(dir, `r${Math.random().toString(36).slice(2)}`), ...args];
+
+  const cases: { name: string; args: string[]; message: RegExp }[] = [
+    { name: 'malformed JSON config', args: ['run', '--config', file('bad.json', '{"preset": "tiny",\n "seed": }\n')], message: /bad\.json:2:\d+: invalid JSON/ },
+    { name: 'malformed YAML config', args: ['run', '--config', file('bad.yaml', 'preset: tiny\nspec: [1,\n')], message: /bad\.yaml:\d+:\d+: invalid YAML/ },
+    { name: 'config that is a list', args: ['run', '--config', file('list.yaml', '- a\n- b\n')], message: /expected a mapping of settings at the top level/ },
+    { name: 'missing config file', args: ['run', '--config', path.join(dir, 'nope.yaml')], message: /cannot read config file .*nope\.yaml: ENOENT/ },
+    { name: 'unknown setting in a config file', args: ['run', '--config', file('typo.yaml', `preset: ${TINY_PRESET}\nbudgett: {candidates: 2}\n`)], message: /unknown setting "budgett" \(did you mean "budget"\?\)/ },
+    { name: 'unknown preset', args: ['run', '--preset', 'randon-quick'], message: /unknown preset "randon-quick"/ },
+    { name: 'a plugin named as a preset', args: ['run', '--preset', 'controller-random'], message: /"controller-random" is a plugin, not a preset/ },
+    { name: 'unknown plugin', args: ['run', '--config', file('plug.yaml', `preset: ${TINY_PRESET}\nplugins: [space-chain-cn]\n`)], message: /unknown plugin "space-chain-cn".*Did you mean "space-chain-cnn"\?/ },
+    { name: 'a module that is not a plugin', args: ['run', '--config', file('np.yaml', `preset: ${TINY_PRESET}\nplugins: [${notAPlugin}]\n`)], message: /is not a Coex plugin/ },
+    { name: 'a preset that extends itself', args: ['run', '--preset', selfPreset], message: /extends itself/ },
+    { name: 'wrong option type', args: run('--set', 'trainer.delayMs="slow"'), message: /option trainer\.delayMs: Invalid input: expected number, received string/ },
+    { name: 'option out of range', args: run('--set', 'space.depth=0'), message: /option space\.depth: Too small: expected number to be >=1/ },
+    { name: 'unknown option', args: run('--set', 'space.dept=3'), message: /unknown option space\.dept \(did you mean space\.depth\?\)/ },
+    { name: 'options for a role nobody fills', args: ['run', '--config', file('role.yaml', `preset: ${TINY_PRESET}\nplugins: ["!coex-plugin-fake-hardware"]\nhardware: {pool: [XC7Z020]}\n`)], message: /options were given for the hardware role \(pool\), but no plugin of this run fills it/ },
+    { name: '--set without a value', args: run('--set', 'trainer.delayMs'), message: /expected <path>=<value>/ },
+    { name: '--set with an unknown prefix', args: run('--set', 'trainr.epochs=2'), message: /did you mean "trainer"/ },
+    { name: '--budget 0', args: run('--budget', '0'), message: /--budget expects a whole number of at least 1, got "0"/ },
+    { name: 'negative --budget', args: run('--budget', '-3'), message: /--budget expects a whole number of at least 1, got "-3"/ },
+    { name: 'budget.candidates 0 in a config', args: run('--set', 'budget.candidates=0'), message: /budget\.candidates: expected a whole number of at least 1, got 0/ },
+    { name: 'negative budget.trained', args: run('--set', 'budget.trained=-1'), message: /budget\.trained: expected a whole number of at least 1, got -1/ },
+    { name: 'negative spec limit', args: run('--set', 'spec.minThroughput=-5'), message: /spec\.minThroughput: expected a positive number, got -5/ },
+    { name: 'unknown spec limit', args: run('--set', 'spec.minThroughputt=5'), message: /unknown setting "minThroughputt" \(did you mean "minThroughput"\?\)/ },
+    { name: 'bad --seed', args: run('--seed', 'abc'), message: /--seed expects a whole number of at least 0, got "abc"/ },
+    { name: 'bad --time-limit', args: run('--time-limit', 'soon'), message: /budget\.timeLimit: expected a positive duration such as 90s, 30m, 2h or 1h30m, got "soon"/ },
+    { name: 'architecture with an impossible layer', args: ['arch', '--arch', '[[0,24,1]]'], message: /layer 0 kernel must be a positive integer, got 0/ },
+    { name: 'architecture that is not JSON', args: ['arch', '--arch', '[[3,24,1]'], message: /--arch: not valid JSON/ },
+    { name: 'architecture layer that is not a triple', args: ['arch', '--arch', '[[3,24]]'], message: /layer 0 must be \[kernel, filters, stride\], got \[3,24\]/ },
+    { name: 'bad input shape', args: ['arch', '--arch', '[[3,24,1]]', '--input', '32x32'], message: /--input: expected HxWxC such as 32x32x3, got "32x32"/ },
+    { name: 'show of a folder that is not a run', args: ['show', dir], message: /is not a Coex run folder \(no config\.json\)/ },
+    { name: 'resume of a folder that is not a run', args: ['resume', path.join(dir, 'missing')], message: /is not a Coex run folder/ },
+    { name: 'run into a folder that holds a run', args: ['run', '--preset', TINY_PRESET, '--out', existingRun], message: /already holds a run; continue it with `coex resume/ },
+    { name: 'unknown export format', args: ['export', existingRun, '--format', 'xml'], message: /--format must be json or csv, got "xml"/ },
+  ];
+
+  it(`has at least 25 cases (${cases.length})`, () => expect(cases.length).to.be.at.least(25));
+
+  it('each case exits 2 with its message and no stack trace; the existing run is untouched', async () => {
+    expect(coex(['run', '--preset', TINY_PRESET, '--budget', '4', '--out', existingRun]).status).to.equal(0);
+    const before = coex(['export', existingRun, '--format', 'json']).stdout;
+    const results = await coexMany(cases.map((c) => c.args));
+    const problems: string[] = [];
+    results.forEach((r, i) => {
+      const c = cases[i];
+      if (r.status !== 2) problems.push(`${c.name}: exit ${r.status}\n${r.stderr}`);
+      else if (!c.message.test(r.stderr)) problems.push(`${c.name}: message ${JSON.stringify(r.stderr)} does not match ${c.message}`);
+      else if (/\n\s+at /.test(r.stderr)) problems.push(`${c.name}: printed a stack trace`);
+    });
+    expect(problems, problems.join('\n\n')).to.deep.equal([]);
+    expect(coex(['export', existingRun, '--format', 'json']).stdout).to.equal(before);
+  });
+});
