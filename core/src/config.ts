@@ -220,13 +220,16 @@ export function loadPluginModule(name: string, baseDir: string, where: string): 
 }
 
 /** Composes the plugin list: later entries override same-named plugins, replace same-role ones, or switch one off. */
+const isLocalPath = (name: string) => name.startsWith('.') || path.isAbsolute(name);
+
 function compose(entries: LoadedPreset['entries']) {
   const list: { entry: NormalizedEntry; mod: PluginModule; where: string }[] = [];
   for (const { entry, baseDir, where } of entries) {
     if (!entry.enabled) {
       // Switching a plugin off needs no module: match the listed name, the package or its short name.
       const names = new Set(candidateNames(entry.name, 'plugin'));
-      const index = list.findIndex((p) => p.entry.name === entry.name || names.has(p.mod.factory.meta.name));
+      const file = isLocalPath(entry.name) ? resolveModule(entry.name, 'plugin', baseDir).file : undefined;
+      const index = list.findIndex((p) => p.entry.name === entry.name || names.has(p.mod.factory.meta.name) || p.mod.module.file === file);
       if (index >= 0) list.splice(index, 1);
       continue;
     }
