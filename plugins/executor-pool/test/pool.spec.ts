@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { Run, resolveConfig, summarizeTrials, type Trial } from '@coex/core';
+import { Run, resolveConfig, summarizeTrials, type PluginEntry, type Trial } from '@coex/core';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
 
@@ -8,7 +8,7 @@ async function run(sets: string[], pool = true) {
   const { config, plugins } = resolveConfig({
     preset: TINY,
     sets,
-    plugins: ['!store-sqlite', ...(pool ? [['executor-pool', { workers: 2 }] as [string, object]] : [])],
+    plugins: ['!store-sqlite', ...(pool ? [['executor-pool', { workers: 2 }] as PluginEntry] : [])],
   });
   const r = new Run({ dir: path.dirname(TINY), config, plugins });
   const trials: Trial[] = [];
