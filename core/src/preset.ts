@@ -13,7 +13,8 @@ export type PluginEntry =
 export interface ConfigValues {
   seed?: number;
   budget?: { candidates?: number; trained?: number; timeLimit?: number | string };
-  spec?: HardwareSpec;
+  /** Hardware spec limits; `null` removes a limit that a base preset set. */
+  spec?: { [K in keyof HardwareSpec]?: number | null };
   objectives?: Objective[];
   /** Options by role prefix: controller, space, hardware, dataset, trainer, executor, reward, store. */
   [role: string]: unknown;
