@@ -22,6 +22,7 @@ export * from './resolve';
 export * from './defaults';
 export * from './run';
 export * from './experiment';
+export * from './study';
 export * from './results';
 export { acquireLock } from './lock';
 export * from './training-roles';

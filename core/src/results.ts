@@ -89,6 +89,8 @@ export function trialRows(trials: readonly Trial[], runId?: string): Record<stri
     prunedReason: t.prunedReason,
     error: t.error,
     backend: t.training?.backend,
+    // Numeric training results beyond the metrics (query counts, simulated seconds, ...).
+    ...Object.fromEntries(Object.entries(t.training ?? {}).filter(([k, v]) => typeof v === 'number' && !(k in t.metrics)).map(([k, v]) => [`training.${k}`, v])),
     trainSeconds: t.training?.seconds,
     worker: t.worker,
     startedAt: t.startedAt,

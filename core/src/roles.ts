@@ -65,6 +65,8 @@ export interface Controller {
   /** Optional: a JSON-serialisable snapshot, saved after every update so resume continues it. */
   getState?(): unknown | Promise<unknown>;
   setState?(state: unknown): void | Promise<void>;
+  /** Optional: free resources (e.g. tensors) at the end of the run. */
+  close?(): void | Promise<void>;
 }
 
 export interface SearchSpace {

@@ -188,6 +188,13 @@ export class Run {
     const started = performance.now();
     const { config } = this.options;
     const store = await this.resolver.get('store');
+    // The run record exists before any other role is created, so a failure is recorded against it.
+    const existing = await store.getRun(this.runId);
+    const record: RunRecord = existing
+      ? { ...existing, status: 'running' }
+      : { id: this.runId, preset: config.preset, seed: config.seed, status: 'running', schemaVersion: STORE_SCHEMA_VERSION,
+          coexVersion: CORE_VERSION, createdAt: new Date().toISOString(), config };
+    await store.putRun(record);
     let status: RunSummary['status'] = 'finished';
     let failure: unknown;
     try {
@@ -210,9 +217,8 @@ export class Run {
       failure ??= error;
       summary.status = 'failed';
     }
-    const previous = await store.getRun(this.runId);
     await store.putRun({
-      ...(previous as RunRecord),
+      ...record,
       status: summary.status,
       finishedAt: new Date().toISOString(),
       summary: { ...summary, pluginTimings: this.pluginTimings, roles: this.roleProviders(), ...(failure ? { error: messageOf(failure) } : {}) },
@@ -226,7 +232,7 @@ export class Run {
   }
 
   private async closeRoles(): Promise<void> {
-    for (const role of ['executor', 'trainer', 'store'] as const) {
+    for (const role of ['controller', 'executor', 'trainer', 'store'] as const) {
       if (!this.providers.has(role)) continue;
       // Close only what was created: an executor nobody needed is not started just to close it.
       if (role !== 'store' && !this.created.has(role)) continue;
@@ -255,22 +261,6 @@ export class Run {
 
     const stored = this.options.resume ? await store.listTrials(this.runId) : [];
     for (const t of stored) this.trials.set(t.seq, t);
-    const existing = await store.getRun(this.runId);
-    if (!existing) {
-      await store.putRun({
-        id: this.runId,
-        preset: config.preset,
-        seed: config.seed,
-        status: 'running',
-        schemaVersion: STORE_SCHEMA_VERSION,
-        coexVersion: CORE_VERSION,
-        createdAt: new Date().toISOString(),
-        config,
-      });
-    } else {
-      await store.putRun({ ...existing, status: 'running' });
-    }
-
     // Resume: restore the controller's last saved state, then replay later complete batches.
     let batch = 0;
     let seq = 0;
@@ -472,7 +462,7 @@ function hardwareMetrics(evaluation: HardwareEvaluation): Metrics {
   const m = evaluation.metrics;
   if (!m) return {};
   const out: Metrics = {};
-  for (const key of ['throughput', 'latency', 'power', 'energyEfficiency', 'gops', 'cycles'] as const) {
+  for (const key of ['throughput', 'latency', 'power', 'energy', 'energyEfficiency', 'gops', 'cycles'] as const) {
     if (typeof m[key] === 'number') out[key] = m[key] as number;
   }
   return out;

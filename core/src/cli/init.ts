@@ -56,10 +56,9 @@ export function pluginNames(name: string): PluginNames {
     short = rest.slice('plugin-'.length);
   } else {
     short = rest.replace(/^coex-plugin(-|$)/, '');
-    const base = short ? `coex-plugin-${short}` : 'coex-plugin';
-    if (!short && !scope) throw bad('"coex-plugin" alone names no plugin');
-    packageName = scope ? `@${scope}/${base}` : base;
-    if (scope) short = `@${scope}${short ? `/${short}` : ''}`;
+    if (!short) throw bad('"coex-plugin" alone names no plugin (a short name could not find it)');
+    packageName = scope ? `@${scope}/coex-plugin-${short}` : `coex-plugin-${short}`;
+    if (scope) short = `@${scope}/${short}`;
   }
   if (packageName.length > 214) throw bad('npm package names are 214 characters at most');
   if (['node_modules', 'favicon.ico'].includes(packageName)) throw bad('npm reserves this name');

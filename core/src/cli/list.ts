@@ -9,12 +9,17 @@ import { discoverPackages } from '../resolve';
 import { printJson, table } from './output';
 
 export interface PluginListing {
+  /** What a preset or config lists (the short name). */
   name: string;
   package: string;
   version: string;
   role?: string;
   description?: string;
+  /** The @coex/core range the plugin declares. */
+  coex?: string;
+  /** JSON schema of each option (input side: defaults are optional). */
   options?: Record<string, unknown>;
+  /** Why the plugin cannot be loaded (e.g. built for another core). */
   error?: string;
 }
 
@@ -26,7 +31,7 @@ export function listPlugins(cwd: string): PluginListing[] {
         const { factory } = loadPluginModule(p.name, cwd, 'coex list');
         const schema = z.toJSONSchema(factory.meta.schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, unknown> };
         return { name: p.shortName, package: p.name, version: factory.meta.version, role: factory.meta.role,
-          description: factory.meta.description ?? p.description, options: schema.properties ?? {} };
+          description: factory.meta.description ?? p.description, coex: factory.meta.coex, options: schema.properties ?? {} };
       } catch (error) {
         return { name: p.shortName, package: p.name, version: p.version, description: p.description, error: messageOf(error) };
       }
@@ -60,7 +65,15 @@ export function registerList(program: Command): void {
       const items = what === 'plugins' ? listPlugins(cwd) : listPresets(cwd);
       if (opts.json) return printJson(items);
       if (items.length === 0) return void process.stdout.write(`no ${what} installed\n`);
-      const rows = items.map((i) => [i.name, 'role' in i ? i.role ?? '' : '', i.version, i.error ? `ERROR: ${i.error}` : i.description ?? '']);
-      process.stdout.write(table([[what === 'plugins' ? 'plugin' : 'preset', what === 'plugins' ? 'role' : '', 'version', 'description'], ...rows]) + '\n');
+      const about = (i: { description?: string; error?: string }) => (i.error ? `ERROR: ${i.error}` : i.description ?? '');
+      if (what === 'plugins') {
+        // The role is the --set prefix of the plugin's options ("-": hook-only, options go in its plugin entry).
+        const rows = (items as PluginListing[]).map((i) => [i.name, i.error ? '?' : i.role ?? '-', i.version, i.package, about(i)]);
+        process.stdout.write(table([['plugin', 'role', 'version', 'package', 'description'], ...rows]) + '\n');
+        process.stdout.write('(options and their defaults: coex list plugins --json)\n');
+      } else {
+        const rows = items.map((i) => [i.name, i.version, i.package, about(i)]);
+        process.stdout.write(table([['preset', 'version', 'package', 'description'], ...rows]) + '\n');
+      }
     });
 }

@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { NoFeasibleCandidateError, PluginError, UserError, isUserError, messageOf } from '../errors';
 import { CORE_VERSION } from '../version';
+import { registerAblate } from './ablate';
 import { registerArch } from './arch';
 import { registerInit } from './init';
 import { registerList } from './list';
+import { registerReport } from './report';
 import { registerRun } from './run';
 import { registerShow } from './show';
 import { registerWorker } from './worker';
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerShow(program);
+  registerAblate(program);
+  registerReport(program);
   registerList(program);
   registerInit(program);
   registerArch(program);

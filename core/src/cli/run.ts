@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { NoFeasibleCandidateError } from '../errors';
 import { openRunStore, prepareResume, prepareRun, type PreparedRun } from '../experiment';
 import { prunedExplanation, summarizeTrials } from '../results';
+import { isStudyDir, resumeStudy } from '../study';
+import { executeStudy } from './ablate';
 import { collect, nonNegativeInt, positiveInt, printJson } from './output';
 import { showProgress } from './progress';
 import { printSummary } from './show';
@@ -34,10 +36,15 @@ export function registerRun(program: Command): void {
 
   program
     .command('resume')
-    .description('continue an interrupted run without re-running finished trials')
-    .argument('<dir>', 'run folder')
+    .description('continue an interrupted run or study without re-running finished trials')
+    .argument('<dir>', 'run or study folder')
     .option('--json', 'print the result summary as JSON')
     .action(async (dir: string, opts) => {
+      if (isStudyDir(dir)) {
+        const study = await resumeStudy(dir);
+        if (!study) return void process.stderr.write(`coex: study ${dir} has already finished; nothing to do\n`);
+        return executeStudy(study, !!opts.json);
+      }
       const prepared = await prepareResume(dir, (m) => process.stderr.write(`${m}\n`));
       if (!prepared) {
         process.stderr.write(`coex: ${dir} has already finished; nothing to do\n`);

@@ -5,7 +5,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { openRunStore } from '../experiment';
+import type { RunCounts } from '../hooks';
 import { summarizeTrials, toCsv, trialRows, type RunResults } from '../results';
+import type { RunRecord, Store } from '../roles';
+import { isStudyDir, openStudyStore, studyRunConfig, type StudyBudget } from '../study';
 import { formatNumber, printJson, table } from './output';
 
 export function printSummary(dir: string, config: ResolvedConfig, results: RunResults, status?: string): void {
@@ -26,13 +29,75 @@ export function printSummary(dir: string, config: ResolvedConfig, results: RunRe
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+export interface StudySummary {
+  dir: string;
+  study: { arms: string[]; seeds: number[]; budget: StudyBudget; createdAt: string };
+  /** Per arm, over its seeds: counts summed, the most accurate trial. */
+  arms: { label: string; preset: string; runsFinished: number; counts: RunCounts; best?: { accuracy: number; run: string; trial: number } }[];
+  runs: ({ run: { id: string; arm: string; seed: number; status: RunRecord['status'] | 'not started'; preset?: string } } & RunResults)[];
+}
+
+/** Counts, fronts and best trials of every arm-seed run of a study (`coex show <study-dir>`). */
+export async function summarizeStudy(dir: string): Promise<StudySummary> {
+  const { store, study, runs: records } = await openStudyStore(dir);
+  const runs: StudySummary['runs'] = [];
+  try {
+    for (const entry of study.runs) {
+      const record = records.find((r) => r.id === entry.id);
+      const config = studyRunConfig(study, entry);
+      const results = summarizeTrials(record ? await store.listTrials(entry.id) : [], config.objectives);
+      runs.push({ run: { ...entry, status: record?.status ?? 'not started', ...(config.preset ? { preset: config.preset } : {}) }, ...results });
+    }
+  } finally {
+    await store.close();
+  }
+  const arms = study.arms.map((arm) => {
+    const mine = runs.filter((r) => r.run.arm === arm.label);
+    const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0 };
+    let best: StudySummary['arms'][number]['best'];
+    for (const r of mine) {
+      for (const key of Object.keys(counts) as (keyof RunCounts)[]) counts[key] += r.counts[key];
+      if (r.best && (!best || r.best.accuracy > best.accuracy)) best = { accuracy: r.best.accuracy, run: r.run.id, trial: r.best.trial };
+    }
+    return { label: arm.label, preset: arm.preset, runsFinished: mine.filter((r) => r.run.status === 'finished').length, counts, ...(best ? { best } : {}) };
+  });
+  return { dir: path.resolve(dir), study: { arms: study.arms.map((a) => a.label), seeds: study.seeds, budget: study.budget, createdAt: study.createdAt }, arms, runs };
+}
+
+export function printStudySummary(summary: StudySummary): void {
+  const { study } = summary;
+  const lines = [
+    `study ${summary.dir}: ${study.arms.length} arms x ${study.seeds.length} seeds (${study.seeds.join(', ')}); budgets ${study.budget.equal ? 'equal' : "differ (each arm kept its preset's)"}`,
+    table([
+      ['arm', 'runs finished', 'sampled', 'pruned', 'trained', 'failed', 'best accuracy'],
+      ...summary.arms.map((a) => [a.label, `${a.runsFinished}/${study.seeds.length}`, a.counts.sampled, a.counts.pruned, a.counts.trained, a.counts.failed,
+        a.best ? `${(a.best.accuracy * 100).toFixed(2)}% (${a.best.run} trial ${a.best.trial})` : '-']),
+    ]),
+    table([
+      ['run', 'status', 'sampled', 'pruned', 'trained', 'failed', 'best accuracy', 'front'],
+      ...summary.runs.map((r) => [r.run.id, r.run.status, r.counts.sampled, r.counts.pruned, r.counts.trained, r.counts.failed,
+        r.best ? `${(r.best.accuracy * 100).toFixed(2)}%` : '-', r.pareto.length]),
+    ]),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The store of a run folder or a study folder, and the ids of the runs it holds. */
+async function openAnyStore(dir: string): Promise<{ store: Store; runs: RunRecord[]; study: boolean }> {
+  return isStudyDir(dir) ? { ...(await openStudyStore(dir)), study: true } : { ...(await openRunStore(dir)), study: false };
+}
+
 export function registerShow(program: Command): void {
   program
     .command('show')
-    .description('summary of a run: counts by status, the Pareto front, the best trial')
-    .argument('<dir>', 'run folder')
+    .description('summary of a run (counts by status, the Pareto front, the best trial) or of a study (the same per arm and seed)')
+    .argument('<dir>', 'run or study folder')
     .option('--json', 'JSON with counts, pareto and best')
     .action(async (dir: string, opts) => {
+      if (isStudyDir(dir)) {
+        const summary = await summarizeStudy(dir);
+        return opts.json ? printJson(summary) : printStudySummary(summary);
+      }
       const { store, config, runs } = await openRunStore(dir);
       const out = [];
       for (const run of runs) {
@@ -55,17 +120,17 @@ export function registerShow(program: Command): void {
 
   program
     .command('export')
-    .description('all trials of a run as JSON or CSV')
-    .argument('<dir>', 'run folder')
+    .description('all trials of a run or study as JSON or CSV')
+    .argument('<dir>', 'run or study folder')
     .option('--format <format>', 'json or csv', (v: string) => {
       if (v !== 'json' && v !== 'csv') throw new InvalidArgumentError(`--format must be json or csv, got "${v}"`);
       return v;
     }, 'json')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (dir: string, opts) => {
-      const { store, runs } = await openRunStore(dir);
+      const { store, runs, study } = await openAnyStore(dir);
       const rows = [];
-      for (const run of runs) rows.push(...trialRows(await store.listTrials(run.id), runs.length > 1 ? run.id : undefined));
+      for (const run of runs) rows.push(...trialRows(await store.listTrials(run.id), study || runs.length > 1 ? run.id : undefined));
       await store.close();
       const text = opts.format === 'csv' ? toCsv(rows) : JSON.stringify(rows, null, 2) + '\n';
       if (opts.out) {

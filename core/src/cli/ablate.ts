@@ -1,0 +1,171 @@
+// `coex ablate`: an ablation study (arms x seeds, equal budgets, one store), and the code that runs
+// a prepared study with study-wide progress and Ctrl-C handling (also used by `coex resume`).
+import * as cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { NoFeasibleCandidateError } from '../errors';
+import type { RunCounts } from '../hooks';
+import { prunedExplanation } from '../results';
+import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, studyRunConfig, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
+import type { Trial } from '../types';
+import { collect, positiveInt, printJson, table } from './output';
+import { printStudySummary, summarizeStudy } from './show';
+
+export function registerAblate(program: Command): void {
+  program
+    .command('ablate')
+    .description('ablation study: several arms (presets, or one preset with different overrides) over several seeds, equal budgets, one store')
+    .requiredOption('--arms <list>', '[<label>=]<preset>[,...]; the label defaults to the preset name, e.g. a=co-exploration,b=co-exploration')
+    .requiredOption('--seeds <list>', 'seeds every arm runs with, e.g. 1,2,3')
+    .option('--budget <n>', 'candidates to sample per run, the same for every arm (default: each preset\'s own)', positiveInt('--budget'))
+    .option('--trained <n>', 'trained children per run, the same for every arm', positiveInt('--trained'))
+    .option('--set <label.path=value>', 'override for one arm (a.controller.batchSize=2) or, without a label, for every arm (trainer.epochs=1) (repeatable)', collect, [])
+    .option('--out <dir>', 'study folder (default: a new folder under studies/)')
+    .option('--plan', 'print what would run (arms, budgets, seeds, overrides) and run nothing')
+    .option('--json', 'print JSON (the plan, or the study summary)')
+    .action(async (opts) => {
+      const request = {
+        arms: parseArmList(opts.arms),
+        seeds: parseSeedList(opts.seeds),
+        budget: opts.budget,
+        trainedBudget: opts.trained,
+        sets: opts.set,
+        out: opts.out,
+      };
+      if (opts.plan) {
+        const { dir, study } = planStudy(request);
+        if (opts.json) printJson({ plan: true, dir, ...study });
+        else printPlan(dir, study);
+        return;
+      }
+      await executeStudy(prepareStudy(request), !!opts.json);
+    });
+}
+
+const budgetText = (b: { candidates: number; trained?: number; timeLimit?: number }) =>
+  `${b.candidates} candidates${b.trained ? `, ${b.trained} trained` : ''}${b.timeLimit ? `, ${b.timeLimit}s` : ''}`;
+
+function printPlan(dir: string, study: StudyDefinition): void {
+  const { arms, seeds, runs, budget } = study;
+  const plugins = arms.map((a) => a.config.plugins.map((p) => `${p.name}@${p.version}`));
+  const shared = plugins[0].filter((p) => plugins.every((list) => list.includes(p)));
+  const lines = [
+    `study plan (nothing is run): ${arms.length} arm${arms.length > 1 ? 's' : ''} x ${seeds.length} seed${seeds.length > 1 ? 's' : ''} = ${runs.length} runs in ${dir}`,
+    budget.equal
+      ? `budgets: equal, ${budgetText(arms[0].config.budget)} per run${budget.candidates === undefined ? " (the presets' own)" : ''}`
+      : "budgets: NOT equal: each arm keeps its preset's budget (give --budget and --trained to equalise them)",
+    table([
+      ['arm', 'preset', 'budget per run', 'overrides', 'plugins not in every arm'],
+      ...arms.map((a, i) => [a.label, a.preset, budgetText(a.config.budget), a.sets.join(' ') || '-', plugins[i].filter((p) => !shared.includes(p)).join(' ') || '-']),
+    ]),
+    `seeds: ${seeds.join(', ')}`,
+    `runs, in order: ${runs.map((r) => r.id).join(', ')}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '-');
+
+function describeTrial(trial: Trial): string {
+  const m = trial.metrics;
+  const hw = typeof m.throughput === 'number' ? ` throughput=${m.throughput.toFixed(1)}/s` : '';
+  if (trial.status === 'done') return `done acc=${pct(m.accuracy)}${hw}`;
+  if (trial.status === 'pruned') return `pruned: ${trial.prunedReason}`;
+  return `failed: ${trial.error}`;
+}
+
+/**
+ * Progress over the candidates of every run of the study: one bar on a terminal, plain lines
+ * otherwise. A run that ends before its candidate budget (trained cap, time limit) counts as done.
+ */
+export function studyProgress(study: StudyDefinition, stream: NodeJS.WriteStream = process.stderr) {
+  const tty = !!stream.isTTY && !process.env.CI;
+  const budgetOf = (id: string) => studyRunConfig(study, study.runs.find((r) => r.id === id)!).budget.candidates;
+  const total = study.runs.reduce((sum, r) => sum + budgetOf(r.id), 0);
+  let base = 0;
+  let bar: cliProgress.SingleBar | undefined;
+  const payload = (id: string, index: number, c: RunCounts) => ({ run: id, index, runs: study.runs.length, trained: c.trained, pruned: c.pruned, failed: c.failed });
+  const onRun = (info: StudyRunInfo) => {
+    const at = `${info.index}/${info.total}`;
+    if (!info.run) {
+      base += budgetOf(info.id);
+      if (bar) bar.update(base);
+      else stream.write(`coex: study run ${at} ${info.id} already finished; skipped [study ${base}/${total}]\n`);
+      return;
+    }
+    info.run.events$.subscribe((event) => {
+      switch (event.type) {
+        case 'run-start':
+          if (tty) {
+            bar ??= new cliProgress.SingleBar(
+              { stream, format: 'coex study |{bar}| {value}/{total} candidates | run {run} ({index}/{runs}) | trained {trained} pruned {pruned} failed {failed} | {duration_formatted}', hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            );
+            if (!bar.isActive) bar.start(total, base + event.counts.sampled, payload(info.id, info.index, event.counts));
+            else bar.update(base + event.counts.sampled, payload(info.id, info.index, event.counts));
+          } else {
+            stream.write(`coex: study run ${at} ${info.id}: ${event.resumed ? 'resuming' : 'starting'}, ${event.counts.sampled}/${info.config.budget.candidates} candidates already done [study ${base + event.counts.sampled}/${total}]\n`);
+          }
+          break;
+        case 'trial-end':
+          if (bar) bar.update(base + event.counts.sampled, payload(info.id, info.index, event.counts));
+          else stream.write(`coex: ${info.id} trial ${event.trial.seq} ${describeTrial(event.trial)} [study ${base + event.counts.sampled}/${total}]\n`);
+          break;
+        case 'warning':
+          stream.write(`${bar ? '\n' : ''}coex: warning: ${info.id}: ${event.message}\n`);
+          break;
+        case 'run-end':
+          if (event.summary.status === 'finished') base += info.config.budget.candidates;
+          bar?.update(base);
+          break;
+        default:
+          break;
+      }
+    });
+  };
+  return { total, onRun, stop: () => bar?.stop() };
+}
+
+/** Runs a prepared study with progress and Ctrl-C handling, then prints its summary. */
+export async function executeStudy(prepared: PreparedStudy, json: boolean): Promise<void> {
+  const { dir, study } = prepared;
+  process.stderr.write(`coex: study folder ${dir}: ${study.arms.length} arms x ${study.seeds.length} seeds${study.budget.equal ? '' : " (budgets differ between arms: each arm keeps its preset's)"}\n`);
+  const progress = studyProgress(study);
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    process.stderr.write('\ncoex: stopping the study: finished trials are kept, the current run continues on `coex resume` (Ctrl-C again to quit now)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let outcome;
+  try {
+    outcome = await runStudy(prepared, { signal: abort.signal, onRun: progress.onRun, log: (m) => process.stderr.write(`${m}\n`) });
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    prepared.release();
+  }
+  if (outcome.status === 'interrupted') {
+    process.stderr.write(`coex: study interrupted; continue it with: coex resume ${dir}\n`);
+    process.exitCode = 130;
+    return;
+  }
+  const summary = await summarizeStudy(dir);
+  const counts = summary.arms.map((a) => a.counts);
+  if (counts.every((c) => c.sampled > 0 && c.pruned === c.sampled)) {
+    const { store, runs } = await openStudyStore(dir);
+    const trials = (await Promise.all(runs.map((r) => store.listTrials(r.id)))).flat();
+    await store.close();
+    throw new NoFeasibleCandidateError(`study ${dir}: ${prunedExplanation(trials)}`);
+  }
+  for (const arm of summary.arms) {
+    if (arm.counts.sampled > 0 && arm.counts.pruned === arm.counts.sampled) process.stderr.write(`coex: warning: every candidate of arm ${arm.label} was pruned by the hardware spec\n`);
+  }
+  if (json) printJson(summary);
+  else {
+    printStudySummary(summary);
+    process.stdout.write(`report: coex report ${dir}\n`);
+  }
+}

@@ -1,0 +1,52 @@
+// @coex/plugin-trainer-tabular: fills the trainer role with lookups in a benchmark CSV
+// (NAS-Bench-201 and similar tables), so a search costs table queries instead of GPU hours.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError, definePlugin, z } from '@coex/core';
+import { AccuracyTable } from './accuracy-table';
+import { DEV_SAMPLE_CSV } from './dev-sample';
+import { TabularTrainer } from './trainer';
+
+export const PLUGIN_NAME = '@coex/plugin-trainer-tabular';
+
+export const optionsSchema = z.object({
+  /** The table (relative paths are resolved when the run is configured); default: the NAS-Bench-201 sample of a development checkout. */
+  csv: z.string().min(1).transform((file) => path.resolve(file)).default(DEV_SAMPLE_CSV),
+  /** Column of architecture strings (the lookup key). */
+  archColumn: z.string().min(1).default('arch_str'),
+  /** Architecture field matched against archColumn (`cell` for NAS-Bench-201 cells). */
+  archField: z.string().min(1).default('cell'),
+  /** Validation accuracy: the search's reward. */
+  valColumn: z.string().min(1).default('cifar10_val_12ep'),
+  /** Test accuracy, reported but never used by the search; '' for none. */
+  testColumn: z.string().default('cifar10_test_12ep'),
+  /** Simulated training seconds per query; absent: none. */
+  timeColumn: z.string().min(1).optional(),
+  /** 'auto': a column with any value above 1 is read as percent and divided by 100. */
+  accuracyUnit: z.enum(['auto', 'percent', 'fraction']).default('auto'),
+});
+
+export default definePlugin({
+  name: PLUGIN_NAME,
+  version: '0.1.0',
+  role: 'trainer',
+  description: 'Looks accuracies up in a benchmark CSV (NAS-Bench-201 and similar) instead of training',
+  options: optionsSchema,
+  apply(ctx, options) {
+    const load = () => {
+      if (options.csv === DEV_SAMPLE_CSV && !fs.existsSync(DEV_SAMPLE_CSV)) {
+        throw new UserError(`trainer.csv: no table given, and the default ${DEV_SAMPLE_CSV} (the NAS-Bench-201 sample beside a development checkout) does not exist; pass --set trainer.csv=<file>`);
+      }
+      const table = AccuracyTable.load({ ...options, prefix: 'trainer' });
+      ctx.log(`${table.file}: ${table.size} architectures, validation accuracy in ${table.units.val}`);
+      return table;
+    };
+    // Read the table now, so that a bad file stops the run before its first trial (not in read-only commands).
+    const table = ctx.readOnly ? undefined : load();
+    ctx.provide('trainer', () => new TabularTrainer(table ?? load(), options.archField));
+  },
+});
+
+export { AccuracyTable, type AccuracyTableOptions, type AccuracyUnit, type TableEntry } from './accuracy-table';
+export { TabularTrainer } from './trainer';
+export { DEV_SAMPLE_CSV } from './dev-sample';
