@@ -216,6 +216,9 @@ export function loadPluginModule(name: string, baseDir: string, where: string): 
     throw new UserError(`"${name}" (${module.file}) is not a Coex plugin: its default export must be made with definePlugin() from @coex/core`);
   }
   assertCoreVersion(factory.meta, module.file);
+  // The package's peer range is what it was built and published against: check it as well.
+  const peer = module.packageJson?.peerDependencies?.['@coex/core'];
+  if (peer) assertCoreVersion({ ...factory.meta, coex: peer }, `${module.file}, peerDependencies`);
   return { factory, module };
 }
 

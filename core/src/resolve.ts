@@ -30,7 +30,7 @@ export function candidateNames(name: string, kind: PackageKind): string[] {
     if (rest.startsWith(`coex-${prefix}`) || (scope === '@coex' && rest.startsWith(`${prefix}-`))) return [name];
     return scope === '@coex'
       ? [`@coex/${prefix}-${rest}`, name]
-      : [`${scope}/coex-${prefix}-${rest}`, `${scope}/coex-${prefix}`, name];
+      : [`${scope}/coex-${prefix}-${rest}`, name];
   }
   if (name.startsWith(`coex-${prefix}-`)) return [name];
   const names = [`@coex/${prefix}-${name}`];
@@ -116,8 +116,7 @@ export interface DiscoveredPackage {
 export function shortNameOf(packageName: string): string {
   return packageName
     .replace(/^@coex\/(plugin|preset)-/, '')
-    .replace(/^(@[^/]+\/)?coex-(plugin|preset)-/, '$1')
-    .replace(/^(@[^/]+)\/coex-(plugin|preset)$/, '$1');
+    .replace(/^(@[^/]+\/)?coex-(plugin|preset)-/, '$1');
 }
 
 /**

@@ -82,6 +82,11 @@ export class Run {
     return this.options.config;
   }
 
+  /** The run's trials so far (stored ones of a resumed run included), in trial order. */
+  trialList(): Trial[] {
+    return [...this.trials.values()].sort((a, b) => a.seq - b.seq);
+  }
+
   /** Stops the run: no new trial starts; trials in flight are abandoned and re-run on resume. */
   cancel(): void {
     this.abort.abort();

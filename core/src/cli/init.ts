@@ -61,7 +61,6 @@ export function pluginNames(name: string): PluginNames {
     if (scope) short = `@${scope}/${short}`;
   }
   if (packageName.length > 214) throw bad('npm package names are 214 characters at most');
-  if (['node_modules', 'favicon.ico'].includes(packageName)) throw bad('npm reserves this name');
   return { packageName, shortName: short, folder: packageName.replace(/^@[^/]+\//, '') };
 }
 

@@ -1,7 +1,7 @@
 // `coex run` and `coex resume`.
 import type { Command } from 'commander';
 import { NoFeasibleCandidateError } from '../errors';
-import { openRunStore, prepareResume, prepareRun, type PreparedRun } from '../experiment';
+import { prepareResume, prepareRun, type PreparedRun } from '../experiment';
 import { prunedExplanation, summarizeTrials } from '../results';
 import { isStudyDir, resumeStudy } from '../study';
 import { executeStudy } from './ablate';
@@ -74,9 +74,7 @@ export async function executeRun(prepared: PreparedRun, json: boolean): Promise<
     process.removeListener('SIGTERM', onSignal);
     prepared.release();
   }
-  const { store } = await openRunStore(dir);
-  const trials = await store.listTrials(run.runId);
-  await store.close();
+  const trials = run.trialList();
   if (summary.status === 'interrupted') {
     process.stderr.write(`coex: interrupted after ${summary.counts.sampled} candidates; continue with: coex resume ${dir}\n`);
     process.exitCode = 130;

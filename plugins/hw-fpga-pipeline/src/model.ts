@@ -98,7 +98,7 @@ export class FpgaPipelineModel implements HardwareModel {
     const stages = this.settings.design!;
     const last = layers.length - 1;
     const withLayers = stages.map((s) => (s.layers && s.layers[1] === -1 ? { ...s, layers: [s.layers[0], last] as [number, number] } : s));
-    checkFixedAgainst(withLayers, layers);
+    checkFixedAgainst(withLayers, layers, this.settings.fixedTiling === 'strict');
     if (withLayers.every((s) => s.layers && s.tiling)) {
       return { model: MODEL_NAME, origin: 'fixed', stages: withLayers.map((s) => ({ part: s.part, layers: s.layers!, tiling: s.tiling! })) };
     }
@@ -115,7 +115,7 @@ export class FpgaPipelineModel implements HardwareModel {
 }
 
 /** Checks a fixed design against a network: coverage and tiles no larger than every layer. */
-function checkFixedAgainst(stages: FixedStage[], layers: readonly FpgaLayer[]): void {
+function checkFixedAgainst(stages: FixedStage[], layers: readonly FpgaLayer[], strictTiling: boolean): void {
   if (stages.length > layers.length) {
     throw new UserError(`${PREFIX}.design.stages: ${stages.length} stages for a network of ${layers.length} layers`);
   }
@@ -124,7 +124,7 @@ function checkFixedAgainst(stages: FixedStage[], layers: readonly FpgaLayer[]): 
     throw new UserError(`${PREFIX}.design.stages[${stages.length - 1}].layers: the design ends at layer ${last[1]} but the network's last layer is ${layers.length - 1} (use -1 for "to the end")`);
   }
   stages.forEach((s, i) => {
-    if (!s.tiling) return;
+    if (!s.tiling || !strictTiling) return;
     const own = s.layers ? layers.slice(s.layers[0], s.layers[1] + 1) : layers;
     const dims = [['Tm', 'M', 'output channels'], ['Tn', 'N', 'input channels'], ['Tr', 'R', 'output rows'], ['Tc', 'C', 'output columns']] as const;
     for (const [tile, dim, what] of dims) {

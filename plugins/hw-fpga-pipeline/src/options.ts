@@ -67,6 +67,12 @@ export const optionsSchema = z.object({
   portSplits: listOption(z.enum(Object.keys(PORT_SPLITS) as [string, ...string[]])).default([...DEFAULT_CHOICES.portSplits]),
   /** The fixed design (mode fixed): { stages: [{ part, layers?, tiling? }] } or "PART[:first-last],...". */
   design: z.union([z.string(), designSchema]).optional(),
+  /**
+   * A fixed design's tile larger than every layer of its stage: 'strict' rejects it (a design costed
+   * for one network, `coex hw`); 'clamp' runs partial tiles (one accelerator for every network of a
+   * search, as hardware-aware NAS needs).
+   */
+  fixedTiling: z.enum(['strict', 'clamp']).default('strict'),
 });
 
 export type FpgaPipelineOptions = z.input<typeof optionsSchema>;
@@ -88,6 +94,7 @@ export interface ModelSettings {
   retuneSteps: number;
   choices: TilingChoices;
   design?: FixedStage[];
+  fixedTiling: 'strict' | 'clamp';
 }
 
 /** Parsed options -> settings, with the checks zod cannot make. Throws UserError. */
@@ -122,6 +129,7 @@ export function resolveSettings(o: ParsedOptions): ModelSettings {
     retuneSteps: o.retuneSteps,
     choices: { tmChoices: o.tmChoices, tnChoices: o.tnChoices, tileChoices: o.tileChoices, portSplits: o.portSplits },
     design: o.design === undefined ? undefined : resolveFixedDesign(o.design, config),
+    fixedTiling: o.fixedTiling,
   };
 }
 
