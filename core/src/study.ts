@@ -153,6 +153,9 @@ function splitSets(sets: string[], labels: string[]): { common: string[]; byLabe
   for (const assignment of sets) {
     const [first, ...rest] = parseSet(assignment).path;
     const value = assignment.slice(assignment.indexOf('='));
+    if ((byLabel.has(first) ? rest[0] : first) === 'seed') {
+      throw new UserError(`--set ${assignment}: a study sets the seed of every run from --seeds; leave seed out of --set`);
+    }
     if (byLabel.has(first)) {
       if (rest.length === 0) throw new UserError(`--set ${assignment}: name the setting after the label, e.g. --set ${first}.controller.batchSize=2`);
       byLabel.get(first)!.push(rest.join('.') + value);

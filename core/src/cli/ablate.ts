@@ -8,7 +8,7 @@ import { prunedExplanation } from '../results';
 import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, studyRunConfig, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
 import type { Trial } from '../types';
 import { collect, positiveInt, printJson, table } from './output';
-import { printStudySummary, summarizeStudy } from './show';
+import { printStudySummary, studySize, summarizeStudy } from './show';
 
 export function registerAblate(program: Command): void {
   program
@@ -49,7 +49,7 @@ function printPlan(dir: string, study: StudyDefinition): void {
   const plugins = arms.map((a) => a.config.plugins.map((p) => `${p.name}@${p.version}`));
   const shared = plugins[0].filter((p) => plugins.every((list) => list.includes(p)));
   const lines = [
-    `study plan (nothing is run): ${arms.length} arm${arms.length > 1 ? 's' : ''} x ${seeds.length} seed${seeds.length > 1 ? 's' : ''} = ${runs.length} runs in ${dir}`,
+    `study plan (nothing is run): ${studySize(arms.length, seeds.length)} = ${runs.length} run${runs.length > 1 ? 's' : ''} in ${dir}`,
     budget.equal
       ? `budgets: equal, ${budgetText(arms[0].config.budget)} per run${budget.candidates === undefined ? " (the presets' own)" : ''}`
       : "budgets: NOT equal: each arm keeps its preset's budget (give --budget and --trained to equalise them)",
@@ -128,7 +128,7 @@ export function studyProgress(study: StudyDefinition, stream: NodeJS.WriteStream
 /** Runs a prepared study with progress and Ctrl-C handling, then prints its summary. */
 export async function executeStudy(prepared: PreparedStudy, json: boolean): Promise<void> {
   const { dir, study } = prepared;
-  process.stderr.write(`coex: study folder ${dir}: ${study.arms.length} arms x ${study.seeds.length} seeds${study.budget.equal ? '' : " (budgets differ between arms: each arm keeps its preset's)"}\n`);
+  process.stderr.write(`coex: study folder ${dir}: ${studySize(study.arms.length, study.seeds.length)}${study.budget.equal ? '' : " (budgets differ between arms: each arm keeps its preset's)"}\n`);
   const progress = studyProgress(study);
   const abort = new AbortController();
   const onSignal = () => {

@@ -12,6 +12,7 @@ import { registerRun } from './run';
 import { registerShow } from './show';
 import { registerWorker } from './worker';
 import { registerHw } from './hw';
+import { registerTrain } from './train';
 
 export function buildProgram(): Command {
   const program = new Command('coex')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerArch(program);
   registerWorker(program);
   registerHw(program);
+  registerTrain(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -64,10 +64,15 @@ export async function summarizeStudy(dir: string): Promise<StudySummary> {
   return { dir: path.resolve(dir), study: { arms: study.arms.map((a) => a.label), seeds: study.seeds, budget: study.budget, createdAt: study.createdAt }, arms, runs };
 }
 
+/** "2 arms x 3 seeds". */
+export function studySize(arms: number, seeds: number): string {
+  return `${arms} arm${arms === 1 ? '' : 's'} x ${seeds} seed${seeds === 1 ? '' : 's'}`;
+}
+
 export function printStudySummary(summary: StudySummary): void {
   const { study } = summary;
   const lines = [
-    `study ${summary.dir}: ${study.arms.length} arms x ${study.seeds.length} seeds (${study.seeds.join(', ')}); budgets ${study.budget.equal ? 'equal' : "differ (each arm kept its preset's)"}`,
+    `study ${summary.dir}: ${studySize(study.arms.length, study.seeds.length)} (${study.seeds.join(', ')}); budgets ${study.budget.equal ? 'equal' : "differ (each arm kept its preset's)"}`,
     table([
       ['arm', 'runs finished', 'sampled', 'pruned', 'trained', 'failed', 'best accuracy'],
       ...summary.arms.map((a) => [a.label, `${a.runsFinished}/${study.seeds.length}`, a.counts.sampled, a.counts.pruned, a.counts.trained, a.counts.failed,

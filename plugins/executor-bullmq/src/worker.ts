@@ -1,0 +1,207 @@
+// The worker side (`coex worker`): takes training jobs from the queue, loads the job's trainer and
+// dataset plugins (the same versions as the search, or the job fails unretried), keeps the loaded
+// trainer per configuration for the next jobs, and returns an outcome. A trainer failure is an
+// outcome; only infrastructure problems fail the job (and let BullMQ retry it).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { UserError, isUserError, loadTrainer, messageOf, type ResolvedConfig, type Trainer } from '@coex/core';
+import { DEFAULT_QUEUE, PROTOCOL, hashOf, type TrainingJobData, type TrainingOutcome } from './job';
+import { DEFAULT_REDIS_URL_ENV, checkReachable, connectionOptions, givenUrl, resolveRedisUrl, scrub, tlsOptions, type TlsFiles } from './redis-url';
+
+export interface RunWorkerOptions {
+  /** Redis URL; default: $COEX_REDIS_URL (see `redisUrlEnv`), then redis://127.0.0.1:6379. */
+  redis?: string;
+  /** Environment variable read for the URL when `redis` is not given. */
+  redisUrlEnv?: string;
+  tls?: TlsFiles;
+  /** Queue to take jobs from (the search's executor.queue). */
+  queue?: string;
+  /** Jobs trained at once by this process. */
+  concurrency?: number;
+  /** Recorded with every trial this worker trains; default host:pid. */
+  name?: string;
+  /** Folder for trainer files when the run's folder is not on this machine; default: the current folder. */
+  dir?: string;
+  /** Milliseconds a job's lock lasts without renewal: how long a dead worker holds its job. */
+  lockDuration?: number;
+  /** Milliseconds between checks for jobs whose worker died. */
+  stalledInterval?: number;
+  /** How many times a job may be recovered from a dead worker before it fails. */
+  maxStalledCount?: number;
+  /** Seconds the first connection to Redis may take. */
+  connectTimeout?: number;
+  /** Loaded trainers kept (one per run configuration). */
+  cacheSize?: number;
+  log?: (message: string) => void;
+}
+
+export type StopMode = 'finish' | 'release';
+
+export interface CoexWorker {
+  readonly name: string;
+  readonly queue: string;
+  /** Settles when the worker has stopped and closed its connections. */
+  readonly closed: Promise<void>;
+  /** `finish`: take no new job, let the current ones finish. `release`: abort them and hand them back to the queue. */
+  stop(mode?: StopMode): Promise<void>;
+}
+
+interface CacheEntry {
+  trainer: Promise<Trainer>;
+  users: number;
+}
+
+/** Loaded trainers by configuration hash; the least recently used idle one goes first. */
+class TrainerCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  constructor(private readonly size: number) {}
+
+  async use<T>(config: ResolvedConfig, dir: string, fn: (trainer: Trainer) => Promise<T>): Promise<T> {
+    const key = hashOf({ config, dir });
+    let entry = this.entries.get(key);
+    if (entry) this.entries.delete(key);
+    else entry = { trainer: loadTrainer(config, dir), users: 0 };
+    this.entries.set(key, entry);
+    entry.users += 1;
+    try {
+      let trainer: Trainer;
+      try {
+        trainer = await entry.trainer;
+      } catch (error) {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        throw new LoadError(error);
+      }
+      return await fn(trainer);
+    } finally {
+      entry.users -= 1;
+      this.evict();
+    }
+  }
+
+  private evict(): void {
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.size) return;
+      if (entry.users > 0) continue;
+      this.entries.delete(key);
+      void entry.trainer.then((t) => t.close?.()).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.allSettled(all.map((e) => e.trainer.then((t) => t.close?.())));
+  }
+}
+
+/** The job's trainer could not be loaded on this worker. */
+class LoadError extends Error {
+  constructor(readonly cause: unknown) {
+    super(messageOf(cause));
+  }
+}
+
+export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWorker> {
+  const log = options.log ?? (() => undefined);
+  const queue = options.queue ?? DEFAULT_QUEUE;
+  if (!queue || queue.includes(':')) throw new UserError(`--queue ${JSON.stringify(queue)}: a queue name must be non-empty and cannot contain ':'`);
+  const redisUrlEnv = options.redisUrlEnv ?? DEFAULT_REDIS_URL_ENV;
+  // An explicit --redis wins over the environment variable (command-line convention).
+  const resolved = options.redis ? givenUrl(options.redis, '--redis') : resolveRedisUrl({ redisUrlEnv }, '--redis');
+  const target = {
+    ...resolved,
+    tls: tlsOptions(resolved.url, options.tls, process.cwd(), (key) => `--tls-${key}`),
+    connectTimeoutMs: (options.connectTimeout ?? 5) * 1000,
+  };
+  await checkReachable(target, { url: `--redis or $${redisUrlEnv}`, tls: '--tls-ca, --tls-cert and --tls-key' });
+
+  const name = options.name ?? `${os.hostname()}:${process.pid}`;
+  const ownDir = options.dir ?? process.cwd();
+  const cache = new TrainerCache(options.cacheSize ?? 4);
+  const running = new Set<AbortController>();
+  let releasing = false;
+
+  const trainJob = async (job: Job<TrainingJobData, TrainingOutcome>, token?: string): Promise<TrainingOutcome> => {
+    const data = job.data;
+    if (data?.protocol !== PROTOCOL) {
+      throw new UnrecoverableError(`job ${job.id} speaks protocol ${data?.protocol}, this worker ${PROTOCOL}: install the same Coex version as the search`);
+    }
+    const { seq } = data.request;
+    const dir = fs.existsSync(data.dir) ? data.dir : ownDir;
+    const controller = new AbortController();
+    running.add(controller);
+    log(`trial ${seq} (job ${job.id}): training`);
+    const started = performance.now();
+    try {
+      const result = await cache.use(data.config, dir, (trainer) => {
+        // Released while its trainer was loading: do not start.
+        if (controller.signal.aborted) throw new Error('aborted');
+        return trainer.train({ ...data.request, signal: controller.signal });
+      });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      log(`trial ${seq}: done in ${seconds} s, accuracy ${typeof result.accuracy === 'number' ? result.accuracy.toFixed(4) : result.accuracy}`);
+      return { ok: true, result, worker: name };
+    } catch (error) {
+      if (releasing && controller.signal.aborted) {
+        // Hand the job back at once, without spending an attempt, for another worker to take.
+        await job.moveToWait(token);
+        log(`trial ${seq}: handed back to the queue`);
+        throw new WaitingError();
+      }
+      if (error instanceof LoadError) {
+        log(`trial ${seq}: cannot load its trainer here: ${error.message}`);
+        // A wrong plugin version fails the same everywhere: do not retry it.
+        throw isUserError(error.cause) ? new UnrecoverableError(error.message) : error.cause;
+      }
+      log(`trial ${seq}: failed: ${messageOf(error)}`);
+      return { ok: false, error: `${messageOf(error)} (on worker ${name})`, worker: name };
+    } finally {
+      running.delete(controller);
+    }
+  };
+
+  const worker = new Worker<TrainingJobData, TrainingOutcome>(queue, trainJob, {
+    connection: connectionOptions(target),
+    name,
+    concurrency: options.concurrency ?? 1,
+    lockDuration: options.lockDuration ?? 30_000,
+    stalledInterval: options.stalledInterval ?? 30_000,
+    maxStalledCount: options.maxStalledCount ?? 1,
+  });
+  let lastError = '';
+  worker.on('error', (error) => {
+    const message = scrub(messageOf(error), target.url);
+    if (message !== lastError) log(`queue error: ${message}`);
+    lastError = message;
+  });
+  worker.on('stalled', (jobId) => log(`job ${jobId}: its worker stopped answering; it goes back to the queue`));
+  await worker.waitUntilReady();
+  log(`${name}: waiting for training jobs on queue "${queue}" at ${target.display} (concurrency ${worker.concurrency})`);
+
+  let closing: Promise<void> | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  return {
+    name,
+    queue,
+    closed,
+    async stop(mode: StopMode = 'finish') {
+      if (mode === 'release') {
+        releasing = true;
+        for (const controller of running) controller.abort();
+      }
+      closing ??= (async () => {
+        try {
+          await worker.close();
+          await cache.close();
+        } finally {
+          resolveClosed();
+        }
+      })();
+      await closing;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// Without a Redis server: option validation, where the Redis URL comes from and that its password
+// is never saved, the errors for an unreachable or silent server, and `coex worker` without Redis.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UserError, isUserError, messageOf, resolveConfig } from '@coex/core';
+import { loadWorkerModule } from '../../../core/src/cli/worker';
+import { coex } from '../../../test/helpers/cli';
+import { redactUrl, resolveRedisUrl, runKey, runWorker } from '../src';
+import { tlsOptions } from '../src/redis-url';
+import { TINY, freePort, tinyRun } from './helpers';
+
+const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'coex-bullmq-'));
+
+function executorOptions(options: Record<string, unknown>) {
+  const { config } = resolveConfig({ preset: TINY, plugins: [['executor-bullmq', options]] });
+  return config.plugins.find((p) => p.role === 'executor')!.options;
+}
+
+describe('executor-bullmq options and Redis URLs', function () {
+  this.timeout(60_000);
+
+  it('saves the URL with its password replaced; this process still connects with the real one', () => {
+    const saved = executorOptions({ redis: 'rediss://coex:s3cr%40t@redis.example:6380/2' });
+    expect(saved.redis).to.equal('rediss://coex:***@redis.example:6380/2');
+    expect(JSON.stringify(saved)).to.not.include('s3cr');
+    const resolved = resolveRedisUrl({ redis: saved.redis as string, redisUrlEnv: 'COEX_TEST_UNSET' }, 'executor.redis', {});
+    expect(resolved.url).to.equal('rediss://coex:s3cr%40t@redis.example:6380/2');
+    expect(resolved.display).to.equal('rediss://coex:***@redis.example:6380/2');
+  });
+
+  it('a saved URL without its password (a resumed run) needs the environment variable, which wins when set', () => {
+    const source = { redis: 'redis://:***@elsewhere.example:6379', redisUrlEnv: 'MY_REDIS' };
+    expect(() => resolveRedisUrl(source, 'executor.redis', {})).to.throw(UserError, /password is not saved with the run.*set \$MY_REDIS/);
+    const fromEnv = resolveRedisUrl(source, 'executor.redis', { MY_REDIS: 'redis://:pw@elsewhere.example:6379' });
+    expect(fromEnv).to.deep.equal({ url: 'redis://:pw@elsewhere.example:6379', display: 'redis://:***@elsewhere.example:6379', source: '$MY_REDIS' });
+    expect(resolveRedisUrl({ redisUrlEnv: 'MY_REDIS' }, 'executor.redis', {}).url).to.equal('redis://127.0.0.1:6379');
+    expect(() => resolveRedisUrl({ redisUrlEnv: 'MY_REDIS' }, 'executor.redis', { MY_REDIS: 'http://u:pw@h' }))
+      .to.throw(UserError, /\$MY_REDIS \(http:\/\/u:\*\*\*@h\/?\): expected a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
+  it('rejects a URL that is not redis:// and a queue name with a colon, naming the option', () => {
+    expect(() => executorOptions({ redis: 'http://localhost:6379' })).to.throw(UserError, /option executor\.redis: expected a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => executorOptions({ queue: 'coex:gpu' })).to.throw(UserError, /option executor\.queue: a queue name cannot contain ':'/);
+    expect(() => executorOptions({ atempts: 3 })).to.throw(UserError, /unknown option executor\.atempts \(did you mean executor\.attempts\?\)/);
+    expect(executorOptions({})).to.include({ queue: 'coex', concurrency: 4, attempts: 2, redisUrlEnv: 'COEX_REDIS_URL' });
+  });
+
+  it('saves TLS file paths absolute and reports a missing CA file by option', () => {
+    const saved = executorOptions({ tls: { ca: 'certs/ca.pem' } });
+    const ca = (saved.tls as { ca: string }).ca;
+    expect(ca).to.equal(path.resolve('certs/ca.pem'));
+    expect(() => tlsOptions('rediss://h:1', { ca }, '/', (key) => `executor.tls.${key}`))
+      .to.throw(UserError, `executor.tls.ca: cannot read ${ca} (ENOENT)`);
+    expect(tlsOptions('redis://h:1', undefined, '/', String)).to.equal(undefined);
+    expect(tlsOptions('rediss://h:1', { servername: 'redis.internal', rejectUnauthorized: true }, '/', String))
+      .to.deep.equal({ servername: 'redis.internal', rejectUnauthorized: true });
+  });
+
+  it('names each run by its folder and training configuration; key order does not matter', () => {
+    const config = resolveConfig({ preset: TINY }).config;
+    const reverse = (v: unknown): unknown => Array.isArray(v) ? v.map(reverse)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)])) : v;
+    const reordered = reverse(config) as typeof config;
+    expect(JSON.stringify(reordered)).to.not.equal(JSON.stringify(config));
+    expect(runKey('main', '/runs/a', config)).to.equal(runKey('main', '/runs/a', reordered));
+    expect(runKey('main', '/runs/a', config)).to.not.equal(runKey('main', '/runs/b', config));
+    expect(runKey('arm:1', '/runs/a', config)).to.match(/^arm_1-[0-9a-f]{12}$/);
+  });
+
+  it('an unreachable Redis fails the run with a UserError naming the URL without its password; nothing saves the password', async () => {
+    const port = await freePort();
+    const dir = path.join(tempDir(), 'run');
+    let error: unknown;
+    try {
+      await tinyRun(dir, [], [['executor-bullmq', { redis: `redis://coex:hunter2@127.0.0.1:${port}`, connectTimeout: 2 }]]);
+    } catch (e) {
+      error = e;
+    }
+    expect(isUserError(error), messageOf(error)).to.equal(true);
+    expect(messageOf(error)).to.include(`cannot reach Redis at redis://coex:***@127.0.0.1:${port} (ECONNREFUSED`);
+    expect(messageOf(error)).to.not.include('hunter2');
+    for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes('hunter2'), file).to.equal(false);
+  });
+
+  it('a server that accepts but never answers fails within the connect timeout instead of hanging', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      let error: unknown;
+      await runWorker({ redis: `redis://127.0.0.1:${port}`, connectTimeout: 1 }).catch((e) => (error = e));
+      expect(error).to.be.instanceOf(UserError);
+      expect(messageOf(error)).to.match(new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port} \\(ETIMEDOUT`));
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('coex worker: an unreachable Redis exits 2 with the URL (password hidden); a missing plugin says to install it', async () => {
+    const port = await freePort();
+    const r = coex(['worker', '--redis', `redis://:hunter2@127.0.0.1:${port}`]);
+    expect(r.status, r.stderr).to.equal(2);
+    expect(r.stderr).to.include(`cannot reach Redis at redis://:***@127.0.0.1:${port} (ECONNREFUSED`);
+    expect(r.stderr).to.not.include('hunter2');
+    expect(() => loadWorkerModule('@coex/plugin-executor-nonexistent')).to.throw(UserError, /coex worker needs the plugin @coex\/plugin-executor-nonexistent.*npm install/);
+    expect(typeof loadWorkerModule().runWorker).to.equal('function');
+    expect(redactUrl('redis://u:p@h:1')).to.equal('redis://u:***@h:1');
+  });
+});

@@ -1,0 +1,350 @@
+// Every number a report shows, computed from the trials (and written as report.json): counts and
+// stage times, the Pareto fronts of each arm, hypervolume curves over trained children, and the
+// equal-accuracy comparison of the arms with bootstrap intervals and permutation tests.
+import { UserError, countTrials, deriveSeed, hypervolume, paretoFront, type Objective, type RunCounts, type Trial } from '@coex/core';
+import type { ArmData, ReportInput, RunData } from './data';
+import { bootstrapCi, mean, permutationTest, sd, tInterval } from './stats';
+
+export const STAGES = ['sample', 'fastEvaluate', 'prune', 'train', 'reward'] as const;
+/** The planes of the Pareto plots: accuracy against each of these hardware metrics (all maximised). */
+export const PLANES = [
+  { metric: 'throughput', title: 'throughput (images/s)' },
+  { metric: 'energyEfficiency', title: 'energy efficiency (GOPS/W)' },
+] as const;
+export const RESAMPLES = 2000;
+/** The seed of the report's own random draws (bootstrap, Monte Carlo permutations). */
+export const REPORT_SEED = 2020;
+
+export interface AnalysisOptions {
+  /** The arm the others are compared with (default: the first). */
+  baseline?: string;
+  /** Accuracy threshold of the equal-accuracy comparison (default: the lowest best accuracy of any run). */
+  accuracy?: number;
+}
+
+export interface RunNumbers {
+  id: string;
+  seed: number;
+  status: RunData['status'];
+  counts: RunCounts;
+  stageSeconds: Record<string, number>;
+  bestAccuracy: number | null;
+  /** Trained children (done and failed), the x axis of the hypervolume curve. */
+  trainedChildren: number;
+  /** Hypervolume of the run's final front (normalised objectives). */
+  hypervolume: number;
+  /** Hypervolume after k = 1, 2, ... trained children. */
+  curve: number[];
+}
+
+export interface ArmNumbers {
+  label: string;
+  preset?: string;
+  sets: string[];
+  counts: RunCounts;
+  stageSeconds: Record<string, number>;
+  runs: RunNumbers[];
+}
+
+export interface PlanePoint {
+  arm: string;
+  run: string;
+  seed: number;
+  trial: number;
+  accuracy: number;
+  value: number;
+}
+
+export interface FrontPlane {
+  metric: string;
+  title: string;
+  /** Every trained trial with both metrics. */
+  trials: PlanePoint[];
+  /** Per arm, seeds pooled: the non-dominated trials (accuracy and the metric maximised), by the metric. */
+  fronts: Record<string, PlanePoint[]>;
+}
+
+export interface CurvePoint {
+  k: number;
+  mean: number;
+  /** 95% Student-t interval of the mean over runs, clipped to [0, 1] (equal to the mean with one run). */
+  lo: number;
+  hi: number;
+  n: number;
+}
+
+export interface HypervolumeNumbers {
+  objectives: Objective[];
+  /** Worst value of each objective over all arms and seeds: the reference point (0 after scaling). */
+  reference: Record<string, number>;
+  /** Best value of each objective over all arms and seeds (1 after scaling). */
+  ideal: Record<string, number>;
+  curves: Record<string, CurvePoint[]>;
+}
+
+export interface ArmComparison {
+  label: string;
+  values: { seed: number; run: string; value: number | null }[];
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  /** 95% percentile bootstrap interval of the mean over seeds. */
+  ci: [number, number] | null;
+  /** mean / mean(baseline) - 1, with its bootstrap interval; null for the baseline itself. */
+  improvement: { value: number; ci: [number, number] | null } | null;
+  /** Two-sided permutation test of the difference in means against the baseline. */
+  test: { p: number; exact: boolean; draws: number } | null;
+}
+
+export interface Comparison {
+  metric: string;
+  title: string;
+  arms: ArmComparison[];
+}
+
+export interface BestDesign {
+  by: string;
+  arm: string;
+  run: string;
+  seed: number;
+  trial: number;
+  metrics: Trial['metrics'];
+  architecture: Trial['candidate']['architecture'];
+  design?: Trial['candidate']['design'];
+}
+
+export interface ReportNumbers {
+  dir: string;
+  kind: ReportInput['kind'];
+  createdAt?: string;
+  seeds: number[];
+  baseline: string;
+  budget: { equal: boolean; text: string; perArm: Record<string, ArmData['config']['budget']> };
+  arms: ArmNumbers[];
+  planes: FrontPlane[];
+  hypervolume: HypervolumeNumbers;
+  equalAccuracy: { threshold: number | null; source: string; comparisons: Comparison[]; best: BestDesign[] };
+  method: Record<string, string>;
+  notes: string[];
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const trained = (t: Trial) => t.status === 'done' || t.status === 'failed';
+const activeRuns = (arm: ArmData) => arm.runs.filter((r) => r.status !== 'not started');
+
+function addCounts(a: RunCounts, b: RunCounts): RunCounts {
+  return { sampled: a.sampled + b.sampled, pruned: a.pruned + b.pruned, trained: a.trained + b.trained, failed: a.failed + b.failed };
+}
+
+function stageSeconds(trials: readonly Trial[]): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(STAGES.map((s) => [s, 0]));
+  for (const t of trials) for (const stage of STAGES) out[stage] += (t.timings?.[stage] ?? 0) / 1000;
+  return out;
+}
+
+/** Scales each objective to [0, 1] between its worst and best values over every arm (1 = best). */
+function scaler(input: ReportInput, objectives: readonly Objective[]) {
+  const values = input.arms.flatMap((a) => a.runs.flatMap((r) => r.trials))
+    .filter((t) => t.status === 'done' && objectives.every((o) => finite(t.metrics[o.metric])));
+  const reference: Record<string, number> = {};
+  const ideal: Record<string, number> = {};
+  for (const o of objectives) {
+    const xs = values.map((t) => t.metrics[o.metric] as number);
+    reference[o.metric] = xs.length ? (o.goal === 'max' ? Math.min(...xs) : Math.max(...xs)) : NaN;
+    ideal[o.metric] = xs.length ? (o.goal === 'max' ? Math.max(...xs) : Math.min(...xs)) : NaN;
+  }
+  const scale = (t: Trial): number[] | undefined => {
+    if (t.status !== 'done' || !objectives.every((o) => finite(t.metrics[o.metric]))) return undefined;
+    return objectives.map((o) => {
+      const range = ideal[o.metric] - reference[o.metric];
+      return range === 0 ? 1 : ((t.metrics[o.metric] as number) - reference[o.metric]) / range;
+    });
+  };
+  return { reference, ideal, scale };
+}
+
+/** Hypervolume of the running front after each trained child, in trial order. */
+function hypervolumeCurve(trials: readonly Trial[], scale: (t: Trial) => number[] | undefined, dims: number): number[] {
+  const maxObjectives: Objective[] = Array.from({ length: dims }, (_, i) => ({ metric: String(i), goal: 'max' }));
+  const zero = new Array(dims).fill(0);
+  let front: number[][] = [];
+  let volume = 0;
+  const curve: number[] = [];
+  for (const t of trials.filter(trained)) {
+    const p = scale(t);
+    if (p && !front.some((q) => q.every((v, i) => v >= p[i]))) {
+      front = [...front.filter((q) => !q.every((v, i) => v <= p[i])), p];
+      volume = hypervolume(front, zero, maxObjectives);
+    }
+    curve.push(volume);
+  }
+  return curve;
+}
+
+function bestAccuracy(trials: readonly Trial[]): number | null {
+  const xs = trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy)).map((t) => t.metrics.accuracy as number);
+  return xs.length ? Math.max(...xs) : null;
+}
+
+function budgetText(input: ReportInput): string {
+  const budgets = input.arms.map((a) => a.config.budget);
+  const text = (b: (typeof budgets)[number]) =>
+    `${b.candidates} candidates${b.trained ? `, at most ${b.trained} trained children` : ''}${b.timeLimit ? `, ${b.timeLimit} s` : ''}`;
+  if (input.kind === 'run') return `${text(budgets[0])} per run`;
+  if (input.budget.equal) {
+    return `equal for every arm: ${text(budgets[0])} per run` + (input.budget.candidates === undefined ? " (the presets' own budgets, which happen to agree)" : ' (set for every arm by the study)');
+  }
+  return "NOT equal: each arm kept its preset's budget (" + input.arms.map((a) => `${a.label}: ${text(a.config.budget)}`).join('; ') +
+    '); differences between arms may come from the budgets';
+}
+
+function comparisonSeed(metric: string, label: string, what: string): number {
+  return deriveSeed(REPORT_SEED, what, metric, label);
+}
+
+function compare(metric: string, title: string, perRun: Record<string, { seed: number; run: string; value: number | null }[]>, baseline: string): Comparison {
+  const present = (label: string) => perRun[label].map((v) => v.value).filter(finite);
+  const base = present(baseline);
+  const arms = Object.entries(perRun).map(([label, values]): ArmComparison => {
+    const xs = present(label);
+    const m = xs.length ? mean(xs) : null;
+    const isBase = label === baseline;
+    const baseMean = base.length ? mean(base) : NaN;
+    return {
+      label,
+      values,
+      n: xs.length,
+      mean: m,
+      sd: xs.length > 1 ? sd(xs) : null,
+      ci: xs.length ? bootstrapCi([xs], ([x]) => mean(x), { seed: comparisonSeed(metric, label, 'ci'), resamples: RESAMPLES }) ?? null : null,
+      improvement: isBase || m === null || !base.length || baseMean === 0 ? null : {
+        value: m / baseMean - 1,
+        ci: bootstrapCi([xs, base], ([x, b]) => mean(x) / mean(b) - 1, { seed: comparisonSeed(metric, label, 'improvement'), resamples: RESAMPLES }) ?? null,
+      },
+      test: isBase || !xs.length || !base.length ? null : (() => {
+        const r = permutationTest(xs, base, { seed: comparisonSeed(metric, label, 'permutation') })!;
+        return { p: r.p, exact: r.exact, draws: r.draws };
+      })(),
+    };
+  });
+  return { metric, title, arms };
+}
+
+export function analyse(input: ReportInput, options: AnalysisOptions = {}): ReportNumbers {
+  const labels = input.arms.map((a) => a.label);
+  const baseline = options.baseline ?? labels[0];
+  if (!labels.includes(baseline)) throw new UserError(`--baseline ${baseline}: no such arm (arms: ${labels.join(', ')})`);
+  const baseArm = input.arms[labels.indexOf(baseline)];
+  const objectives = baseArm.config.objectives;
+  const { reference, ideal, scale } = scaler(input, objectives);
+  const notes: string[] = [];
+
+  const arms: ArmNumbers[] = input.arms.map((arm) => {
+    const runs: RunNumbers[] = activeRuns(arm).map((run) => {
+      const curve = hypervolumeCurve(run.trials, scale, objectives.length);
+      return {
+        id: run.id,
+        seed: run.seed,
+        status: run.status,
+        counts: countTrials(run.trials),
+        stageSeconds: stageSeconds(run.trials),
+        bestAccuracy: bestAccuracy(run.trials),
+        trainedChildren: run.trials.filter(trained).length,
+        hypervolume: curve.length ? curve[curve.length - 1] : 0,
+        curve,
+      };
+    });
+    const trials = arm.runs.flatMap((r) => r.trials);
+    return { label: arm.label, preset: arm.preset, sets: arm.sets, counts: countTrials(trials), stageSeconds: stageSeconds(trials), runs };
+  });
+  for (const arm of input.arms) {
+    for (const run of arm.runs) {
+      if (run.status === 'not started') notes.push(`run ${run.id} has not started: it is left out of every statistic`);
+      else if (run.status !== 'finished') notes.push(`run ${run.id} is ${run.status}: its numbers are partial (continue it with coex resume)`);
+    }
+  }
+
+  const planes: FrontPlane[] = [];
+  for (const plane of PLANES) {
+    const trials: PlanePoint[] = input.arms.flatMap((arm) => arm.runs.flatMap((run) => run.trials
+      .filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && finite(t.metrics[plane.metric]))
+      .map((t) => ({ arm: arm.label, run: run.id, seed: run.seed, trial: t.seq, accuracy: t.metrics.accuracy as number, value: t.metrics[plane.metric] as number }))));
+    if (trials.length === 0) continue;
+    const fronts: Record<string, PlanePoint[]> = {};
+    for (const label of labels) {
+      const mine = trials.filter((p) => p.arm === label);
+      fronts[label] = paretoFront(mine, [{ metric: 'accuracy', goal: 'max' }, { metric: 'value', goal: 'max' }], (p, m) => (m === 'accuracy' ? p.accuracy : p.value))
+        .map((i) => mine[i]).sort((a, b) => a.value - b.value || b.accuracy - a.accuracy);
+    }
+    planes.push({ metric: plane.metric, title: plane.title, trials, fronts });
+  }
+  if (planes.length === 0) notes.push('no trial has hardware metrics (throughput, energy efficiency): the Pareto plots and the equal-accuracy hardware comparison are left out');
+
+  const curves: Record<string, CurvePoint[]> = {};
+  for (const arm of arms) {
+    const runs = arm.runs;
+    const K = Math.max(0, ...runs.map((r) => r.curve.length));
+    curves[arm.label] = Array.from({ length: K }, (_, i) => {
+      // A run with fewer trained children keeps its final front from then on.
+      const values = runs.map((r) => (r.curve.length ? r.curve[Math.min(i, r.curve.length - 1)] : 0));
+      const m = mean(values);
+      // A scaled hypervolume lies in [0, 1]; so does its band.
+      const band = tInterval(values) ?? [m, m];
+      return { k: i + 1, mean: m, lo: Math.max(0, band[0]), hi: Math.min(1, band[1]), n: values.length };
+    });
+  }
+
+  const allBest = arms.flatMap((a) => a.runs.map((r) => r.bestAccuracy)).filter(finite);
+  const threshold = options.accuracy ?? (allBest.length ? Math.min(...allBest) : null);
+  const source = options.accuracy !== undefined ? 'given with --accuracy' : 'the lowest best accuracy of any run, so that every run has a trial reaching it';
+  const perRun = (value: (run: RunData) => number | null) =>
+    Object.fromEntries(input.arms.map((arm) => [arm.label, activeRuns(arm).map((run) => ({ seed: run.seed, run: run.id, value: value(run) }))]));
+  const comparisons: Comparison[] = [];
+  const best: BestDesign[] = [];
+  if (threshold !== null) {
+    const reaching = (run: RunData) => run.trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && (t.metrics.accuracy as number) >= threshold);
+    for (const plane of planes) {
+      comparisons.push(compare(plane.metric, `best ${plane.title} at accuracy ≥ threshold`, perRun((run) => {
+        const xs = reaching(run).map((t) => t.metrics[plane.metric]).filter(finite);
+        return xs.length ? Math.max(...xs) : null;
+      }), baseline));
+      for (const arm of input.arms) {
+        let top: BestDesign | undefined;
+        for (const run of activeRuns(arm)) {
+          for (const t of reaching(run)) {
+            const v = t.metrics[plane.metric];
+            if (finite(v) && (!top || v > (top.metrics[plane.metric] as number))) {
+              top = { by: plane.metric, arm: arm.label, run: run.id, seed: run.seed, trial: t.seq, metrics: t.metrics, architecture: t.candidate.architecture, ...(t.candidate.design ? { design: t.candidate.design } : {}) };
+            }
+          }
+        }
+        if (top) best.push(top);
+      }
+    }
+  }
+  comparisons.push(compare('accuracy', 'best accuracy', perRun((run) => bestAccuracy(run.trials)), baseline));
+  comparisons.push(compare('hypervolume', 'hypervolume of the final front (scaled objectives)', Object.fromEntries(arms.map((a) => [a.label,
+    a.runs.map((r) => ({ seed: r.seed, run: r.id, value: r.hypervolume }))])), baseline));
+
+  return {
+    dir: input.dir,
+    kind: input.kind,
+    ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    seeds: input.seeds,
+    baseline,
+    budget: { equal: input.budget.equal, text: budgetText(input), perArm: Object.fromEntries(input.arms.map((a) => [a.label, a.config.budget])) },
+    arms,
+    planes,
+    hypervolume: { objectives, reference, ideal, curves },
+    equalAccuracy: { threshold, source, comparisons, best },
+    method: {
+      fronts: 'Pareto fronts pool the trained trials of all seeds of an arm (what the arm found over the whole study); the spread over seeds is in the hypervolume bands and the statistics.',
+      hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')} of the baseline arm, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done or failed, in trial order); a run with fewer trained children keeps its final value.`,
+      band: 'mean over seeds and a 95% Student-t interval of the mean (mean ± t(0.975, n-1)·sd/√n), clipped to [0, 1], the range of a scaled hypervolume; no band with one seed.',
+      threshold: 'equal accuracy: per run, the best value among its trained trials whose validation accuracy reaches the threshold.',
+      ci: `95% percentile bootstrap of the mean over seeds (${RESAMPLES} resamples, seeded); the relative improvement is mean(arm)/mean(baseline) - 1, bootstrapped by resampling the seeds of both arms independently.`,
+      test: 'two-sided permutation test of the difference in means over seeds (exact over every split of the pooled values when there are at most 100000 splits, otherwise 20000 seeded random splits).',
+    },
+    notes,
+  };
+}

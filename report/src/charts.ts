@@ -1,0 +1,139 @@
+// The report's charts as vega-lite specs, compiled and rendered to SVG in Node by vega (no canvas,
+// no browser). vega 6 and vega-lite 6 are ESM with top-level await, so they are loaded with
+// import() from this CommonJS package, once, on first use.
+import type { TopLevelSpec } from 'vega-lite';
+import type { ReportNumbers } from './analysis';
+import { STAGES } from './analysis';
+
+export interface Chart {
+  /** File name under <dir>/report/ (without .svg), also the figure's id in the HTML. */
+  name: string;
+  title: string;
+  spec: TopLevelSpec;
+}
+
+type Libraries = { vega: typeof import('vega'); vegaLite: typeof import('vega-lite') };
+let libraries: Promise<Libraries> | undefined;
+const load = () => (libraries ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, vegaLite })));
+
+/** Renders a vega-lite spec to an SVG string whose element ids are prefixed (several SVGs share one page). */
+export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  const { vega, vegaLite } = await load();
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return svg
+      .replace(/\bid="([^"]+)"/g, `id="${idPrefix}-$1"`)
+      .replace(/url\(#([^)]+)\)/g, `url(#${idPrefix}-$1)`);
+  } finally {
+    view.finalize();
+  }
+}
+
+const WIDTH = 420;
+const HEIGHT = 260;
+
+function armColor(labels: string[]) {
+  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels }, sort: labels };
+}
+
+/** A wide spread of positive values reads better on a log axis. */
+function axisScale(values: number[]) {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo > 0 && hi / lo > 20 ? { type: 'log' as const } : { zero: false };
+}
+
+export function buildCharts(numbers: ReportNumbers): Chart[] {
+  const labels = numbers.arms.map((a) => a.label);
+  const charts: Chart[] = [];
+  for (const plane of numbers.planes) {
+    const front = labels.flatMap((label, i) => (plane.fronts[label] ?? []).map((p, order) => ({ ...p, order, armIndex: i })));
+    charts.push({
+      name: `pareto-${plane.metric}`,
+      title: `Pareto fronts: accuracy vs ${plane.title}, seeds pooled`,
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        width: WIDTH,
+        height: HEIGHT,
+        layer: [
+          {
+            data: { values: plane.trials },
+            mark: { type: 'point', filled: true, opacity: 0.25, size: 25 },
+            encoding: {
+              x: { field: 'value', type: 'quantitative', title: plane.title, scale: axisScale(plane.trials.map((p) => p.value)) },
+              y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } },
+              // The legend comes from the front layer (these points are faint).
+              color: { ...armColor(labels), legend: null },
+            },
+          },
+          {
+            data: { values: front },
+            mark: { type: 'line', interpolate: 'step-before', point: { filled: true, size: 60 } },
+            encoding: {
+              x: { field: 'value', type: 'quantitative' },
+              y: { field: 'accuracy', type: 'quantitative' },
+              color: armColor(labels),
+              detail: { field: 'arm', type: 'nominal' },
+              order: { field: 'order', type: 'quantitative' },
+            },
+          },
+        ],
+      },
+    });
+  }
+  const curve = labels.flatMap((label) => (numbers.hypervolume.curves[label] ?? []).map((p) => ({ arm: label, ...p })));
+  if (curve.length) {
+    charts.push({
+      name: 'hypervolume',
+      title: 'Hypervolume of the running front vs trained children (mean and 95% band over seeds)',
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        width: WIDTH,
+        height: HEIGHT,
+        data: { values: curve },
+        encoding: { x: { field: 'k', type: 'quantitative', title: 'trained children', axis: { tickMinStep: 1 } }, color: armColor(labels) },
+        layer: [
+          { mark: { type: 'area', opacity: 0.2 }, encoding: { y: { field: 'lo', type: 'quantitative', title: 'hypervolume (scaled objectives)' }, y2: { field: 'hi' } } },
+          { mark: { type: 'line', point: { size: 20 } }, encoding: { y: { field: 'mean', type: 'quantitative' } } },
+        ],
+      },
+    });
+  }
+  const statuses = ['sampled', 'pruned', 'trained', 'failed'] as const;
+  charts.push({
+    name: 'counts',
+    title: 'Candidates sampled, pruned, trained and failed (all seeds)',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: numbers.arms.flatMap((a) => statuses.map((status) => ({ arm: a.label, status, count: a.counts[status] }))) },
+      mark: 'bar',
+      encoding: {
+        x: { field: 'status', type: 'nominal', sort: [...statuses], title: null, axis: { labelAngle: 0 } },
+        xOffset: { field: 'arm', type: 'nominal', sort: labels },
+        y: { field: 'count', type: 'quantitative', title: 'candidates' },
+        color: armColor(labels),
+      },
+    },
+  });
+  charts.push({
+    name: 'stage-time',
+    title: 'Time spent per stage (seconds, summed over trials and seeds)',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: WIDTH,
+      height: Math.max(60, 36 * labels.length),
+      data: { values: numbers.arms.flatMap((a) => STAGES.map((stage) => ({ arm: a.label, stage, seconds: a.stageSeconds[stage] }))) },
+      mark: 'bar',
+      encoding: {
+        y: { field: 'arm', type: 'nominal', sort: labels, title: 'arm' },
+        x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'seconds' },
+        color: { field: 'stage', type: 'nominal', sort: [...STAGES], scale: { domain: [...STAGES], scheme: 'set2' }, title: 'stage' },
+        order: { field: 'stage', sort: 'ascending' },
+      },
+    },
+  });
+  return charts;
+}
