@@ -13,6 +13,7 @@ import { registerShow } from './show';
 import { registerWorker } from './worker';
 import { registerHw } from './hw';
 import { registerTrain } from './train';
+import { registerFinalize } from './finalize';
 
 export function buildProgram(): Command {
   const program = new Command('coex')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerHw(program);
   registerTrain(program);
+  registerFinalize(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
