@@ -1,0 +1,78 @@
+// Every shipped preset resolves (its plugins, roles and options), and runs end to end through the
+// CLI with the smallest settings (real training on a few MNIST images for the quick presets).
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { resolveConfig } from '@coex/core';
+import { coex, coexMany, tempDir } from './helpers/cli';
+
+const FULL = ['co-exploration', 'hw-aware-nas', 'accuracy-only-nas', 'evolutionary-co-exploration', 'random'];
+const ROLES = ['controller', 'space', 'hardware', 'dataset', 'trainer', 'executor', 'reward', 'store'];
+
+describe('shipped presets', function () {
+  this.timeout(600_000);
+
+  it('coex list presets --json lists every shipped preset by the name --preset accepts', () => {
+    const listed = JSON.parse(coex(['list', 'presets', '--json']).stdout).map((p: { name: string }) => p.name);
+    for (const name of [...FULL, ...FULL.map((p) => `${p}-quick`), 'nb201-rl', 'nb201-evolution', 'nb201-random']) {
+      expect(listed).to.include(name);
+    }
+  });
+
+  it('resolve with the roles and strategy each one promises', () => {
+    const roles = (preset: string) => {
+      const { config } = resolveConfig({ preset });
+      return Object.fromEntries(config.plugins.filter((p) => p.role).map((p) => [p.role, p]));
+    };
+    const co = roles('co-exploration');
+    expect(Object.keys(co).sort()).to.deep.equal([...ROLES].sort());
+    expect(co.controller.name).to.equal('@coex/plugin-controller-rl');
+    expect(co.hardware.options.mode).to.equal('sample');
+    expect(co.dataset.name).to.equal('@coex/plugin-dataset-fashion-mnist');
+    expect(resolveConfig({ preset: 'co-exploration' }).config.spec).to.deep.equal({ minThroughput: 1000 });
+
+    expect(roles('hw-aware-nas').hardware.options.mode).to.equal('fixed');
+    const accOnly = resolveConfig({ preset: 'accuracy-only-nas' }).config;
+    expect(accOnly.spec).to.deep.equal({});
+    expect(accOnly.plugins.map((p) => p.name)).to.include('@coex/plugin-spec-report').and.not.include('@coex/plugin-reward-weighted');
+    expect(roles('evolutionary-co-exploration').controller.options.algorithm).to.equal('nsga2');
+    expect(roles('random').controller.name).to.equal('@coex/plugin-controller-random');
+    for (const p of FULL) {
+      const quick = roles(`${p}-quick`);
+      expect(quick.dataset.name, p).to.equal('@coex/plugin-dataset-mnist');
+      expect(quick.controller.name, p).to.equal(roles(p).controller.name);
+    }
+    expect(roles('nb201-evolution').controller.options).to.include({ algorithm: 'regularized', population: 20, sample: 5, mutations: 1 });
+  });
+
+  it('run end to end through the CLI (quick presets with a few MNIST images, nb201 presets on the sample)', async () => {
+    const dir = tempDir('coex-presets-');
+    const small = ['--budget', '3', '--set', 'budget.trained=1', '--set', 'space.depth=2', '--set', 'dataset.subset=64',
+      '--set', 'dataset.validationSize=64', '--set', 'executor.workers=1'];
+    const cases = [
+      ...FULL.map((p) => ['run', '--preset', `${p}-quick`, ...small, '--out', path.join(dir, p), '--json']),
+      ...['nb201-rl', 'nb201-evolution', 'nb201-random'].map((p) => ['run', '--preset', p, '--set', 'budget.trained=20', '--out', path.join(dir, p), '--json']),
+    ];
+    const results = await coexMany(cases, { parallel: 2 });
+    results.forEach((r, i) => {
+      const name = cases[i][2];
+      // Exit 3 is a legitimate outcome of a spec-pruned search of 3 candidates; anything else must succeed.
+      expect([0, 3], `${name}: ${r.stderr}`).to.include(r.status);
+      if (r.status === 3) return expect(r.stderr).to.match(/every candidate \(\d+\) was pruned/);
+      const out = JSON.parse(r.stdout);
+      expect(out.counts.sampled, name).to.be.at.least(1);
+      if (name.startsWith('nb201')) expect(out.counts.trained, name).to.equal(20);
+      else expect(out.counts.trained + out.counts.failed, name).to.be.at.most(1);
+    });
+    // coex finalize retrains the front's best at full fidelity and saves the model.
+    const runDir = path.join(dir, 'random');
+    const fin = coex(['finalize', runDir, '--top', '1', '--epochs', '1', '--json']);
+    expect(fin.status, fin.stderr).to.equal(0);
+    const finalized = JSON.parse(fin.stdout);
+    expect(finalized.results).to.have.length(1);
+    const [first] = finalized.results;
+    expect(first.final.accuracy).to.be.within(0, 1);
+    expect(fs.existsSync(path.join(finalized.saveDir, `trial-${first.trial}`, 'model.json'))).to.equal(true);
+    expect(JSON.parse(fs.readFileSync(path.join(runDir, 'finalize.json'), 'utf8')).results[0].trial).to.equal(first.trial);
+  });
+});
