@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadResolvedPlugins, resolveConfig, type ResolvedConfig, type RunRequest } from './config';
-import { UserError, messageOf } from './errors';
+import { UserError, isUserError, messageOf } from './errors';
 import { acquireLock } from './lock';
 import { Run } from './run';
 import type { RunRecord, Store } from './roles';
@@ -33,7 +33,10 @@ export function prepareRun(request: RunRequest & { out?: string }, log?: (m: str
   }
   fs.mkdirSync(dir, { recursive: true });
   const release = acquireLock(dir);
-  fs.writeFileSync(path.join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  // Written to a temporary file and renamed, so a crash never leaves a half-written config.json.
+  const tmp = path.join(dir, `${CONFIG_FILE}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
+  fs.renameSync(tmp, path.join(dir, CONFIG_FILE));
   return { run: new Run({ dir, config, plugins, log }), dir, config, release };
 }
 
@@ -64,10 +67,24 @@ export async function openRunStore(dir: string): Promise<{ store: Store; config:
 export async function prepareResume(dir: string, log?: (m: string) => void): Promise<PreparedRun | undefined> {
   const absolute = path.resolve(dir);
   const config = readRunConfig(absolute);
-  const { store, runs } = await openRunStore(absolute);
-  await store.close();
-  if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
-  const release = acquireLock(absolute);
+  let unreadable: unknown;
+  try {
+    const { store, runs } = await openRunStore(absolute);
+    await store.close();
+    if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
+  } catch (error) {
+    // A run stopped between writing config.json and creating its store has no store to read yet;
+    // the resume opens it for writing, which creates it (or reports again what is wrong with it).
+    if (!isUserError(error)) throw error;
+    unreadable = error;
+  }
+  let release: () => void;
+  try {
+    release = acquireLock(absolute);
+  } catch (error) {
+    // A folder this process cannot write: why its store could not be read says more.
+    throw unreadable && !isUserError(error) ? unreadable : error;
+  }
   try {
     const plugins = loadResolvedPlugins(config, absolute);
     return { run: new Run({ dir: absolute, config, plugins, resume: true, log }), dir: absolute, config, release };

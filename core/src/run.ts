@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { Container } from 'inversify';
 import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { AccuracyReward, InProcessExecutor, MemoryStore } from './defaults';
-import { PluginError, messageOf } from './errors';
+import { PluginError, UserError, messageOf } from './errors';
 import type { CoexEvent } from './events';
 import {
   createHooks,
@@ -195,6 +195,14 @@ export class Run {
     const store = await this.resolver.get('store');
     // The run record exists before any other role is created, so a failure is recorded against it.
     const existing = await store.getRun(this.runId);
+    if (existing && !this.options.resume) {
+      // A fresh run would overwrite that run's trials seq by seq (e.g. two runs given one store.file).
+      await store.close();
+      throw new UserError(
+        `the store of this run already holds a run "${this.runId}" (seed ${existing.seed}, created ${existing.createdAt}, ${existing.status}); ` +
+          'a new run would overwrite its trials: give this run a store file of its own (store.file), or continue that run with `coex resume <its folder>`',
+      );
+    }
     const record: RunRecord = existing
       ? { ...existing, status: 'running' }
       : { id: this.runId, preset: config.preset, seed: config.seed, status: 'running', schemaVersion: STORE_SCHEMA_VERSION,
@@ -222,13 +230,19 @@ export class Run {
       failure ??= error;
       summary.status = 'failed';
     }
-    await store.putRun({
-      ...record,
-      status: summary.status,
-      finishedAt: new Date().toISOString(),
-      summary: { ...summary, pluginTimings: this.pluginTimings, roles: this.roleProviders(), ...(failure ? { error: messageOf(failure) } : {}) },
-    });
-    await store.appendEvent(this.runId, { at: new Date().toISOString(), type: 'run-end', data: summary });
+    try {
+      await store.putRun({
+        ...record,
+        status: summary.status,
+        finishedAt: new Date().toISOString(),
+        summary: { ...summary, pluginTimings: this.pluginTimings, roles: this.roleProviders(), ...(failure ? { error: messageOf(failure) } : {}) },
+      });
+      await store.appendEvent(this.runId, { at: new Date().toISOString(), type: 'run-end', data: summary });
+    } catch (error) {
+      // After a failure, recording it is best effort: the store may be what failed (a full disk),
+      // and the first error is the one the user must see. The roles are closed either way.
+      failure ??= error;
+    }
     this.emit({ type: 'run-end', runId: this.runId, summary });
     this.events.complete();
     await this.closeRoles();
@@ -420,7 +434,7 @@ export class Run {
     const ctx = this.contextOf(trial.batch, trial.seq);
     trial.status = 'training';
     this.trials.set(trial.seq, trial);
-    await store.putTrial(this.runId, trial);
+    await this.callRole('store', 'putTrial', trial.seq, () => store.putTrial(this.runId, trial));
     this.emit({ type: 'training-start', runId: this.runId, seq: trial.seq });
     const t0 = performance.now();
     try {
@@ -452,11 +466,8 @@ export class Run {
     trial.reward = await this.hooks.reward.promise(base, trial, ctx);
     trial.timings.reward = performance.now() - t0;
     trial.finishedAt = new Date().toISOString();
-    try {
-      await store.putTrial(this.runId, trial);
-    } catch (error) {
-      throw new Error(`could not save trial ${trial.seq}: ${messageOf(error)}`);
-    }
+    // A failed save names the store plugin and the trial, and stays a user error if it is one (a lock).
+    await this.callRole('store', 'putTrial', trial.seq, () => store.putTrial(this.runId, trial));
     this.trials.set(trial.seq, trial);
     this.emit({ type: 'trial-end', runId: this.runId, trial, counts: countTrials(this.trials.values()) });
     await this.hooks.trialEnd.promise(trial, ctx);
