@@ -16,6 +16,27 @@ describe('bad input', function () {
   const existingRun = path.join(dir, 'existing');
   const notAPlugin = file('not-a-plugin.js', 'module.exports = { hello: 1 };\n');
   const selfPreset = file('loop-preset.js', `module.exports = { name: 'loop', extends: ${JSON.stringify(path.join(dir, 'loop-preset.js'))}, plugins: [] };\n`);
+  // Fashion-MNIST folders with a missing, a truncated and a wrong-magic image file (IDX, uncompressed).
+  const idx = (magic: number, dims: number[], bytes: number) => {
+    const header = Buffer.alloc(4 + 4 * dims.length);
+    header.writeUInt32BE(magic, 0);
+    dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+    return Buffer.concat([header, Buffer.alloc(bytes)]);
+  };
+  const fashionDir = (name: string, images: Buffer | undefined) => {
+    const d = path.join(dir, name);
+    fs.mkdirSync(d);
+    const labels = idx(2049, [4], 4);
+    for (const part of ['train', 't10k']) {
+      if (images) fs.writeFileSync(path.join(d, `${part}-images-idx3-ubyte`), images);
+      fs.writeFileSync(path.join(d, `${part}-labels-idx1-ubyte`), labels);
+    }
+    return d;
+  };
+  const missingData = fashionDir('fm-missing', undefined);
+  const truncatedData = fashionDir('fm-truncated', idx(2051, [4, 28, 28], 100));
+  const wrongMagic = fashionDir('fm-magic', idx(2049, [4, 28, 28], 4 * 28 * 28));
+  const train = (data: string) => ['train', '--arch', '[[3,8,2]]', '--dataset', 'fashion-mnist', '--set', `dataset.path=${JSON.stringify(data)}`, '--json'];
   const run = (...args: string[]) => ['run', '--preset', TINY_PRESET, '--out', path.join(dir, `r${Math.random().toString(36).slice(2)}`), ...args];
 
   const cases: { name: string; args: string[]; message: RegExp }[] = [
@@ -47,6 +68,9 @@ describe('bad input', function () {
     { name: 'architecture that is not JSON', args: ['arch', '--arch', '[[3,24,1]'], message: /--arch: not valid JSON/ },
     { name: 'architecture layer that is not a triple', args: ['arch', '--arch', '[[3,24]]'], message: /layer 0 must be \[kernel, filters, stride\], got \[3,24\]/ },
     { name: 'bad input shape', args: ['arch', '--arch', '[[3,24,1]]', '--input', '32x32'], message: /--input: expected HxWxC such as 32x32x3, got "32x32"/ },
+    { name: 'dataset file missing', args: train(missingData), message: /fm-missing\/train-images-idx3-ubyte.*apt-get install dataset-fashion-mnist|missing file .*fm-missing/s },
+    { name: 'dataset file truncated', args: train(truncatedData), message: /fm-truncated\/train-images-idx3-ubyte.*truncated: expected \d+ bytes/ },
+    { name: 'dataset file with the wrong magic number', args: train(wrongMagic), message: /fm-magic\/train-images-idx3-ubyte.*expected IDX magic 2051/ },
     { name: 'show of a folder that is not a run', args: ['show', dir], message: /is not a Coex run folder \(no config\.json\)/ },
     { name: 'resume of a folder that is not a run', args: ['resume', path.join(dir, 'missing')], message: /is not a Coex run folder/ },
     { name: 'run into a folder that holds a run', args: ['run', '--preset', TINY_PRESET, '--out', existingRun], message: /already holds a run; continue it with `coex resume/ },
