@@ -30,7 +30,7 @@ const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const header = [
   '# Benchmarks',
   '',
-  `Produced by \`npm run bench${filter ? ` -- ${filter}` : ''}\` on ${new Date().toISOString().slice(0, 10)}, ` +
+  `Produced by \`npm run bench\` (one section: \`npm run bench -- <plugin folder>\`) on ${new Date().toISOString().slice(0, 10)}, ` +
     `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
   'Each section names the benchmark file that wrote it. Numbers are from this machine only.',
   '',
