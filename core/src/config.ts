@@ -9,7 +9,7 @@ import { UserError, messageOf } from './errors';
 import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
 import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
 import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
-import { ROLE_NAMES, isRoleName, type RoleName } from './roles';
+import { ROLE_NAMES, type RoleName } from './roles';
 import { closest } from './suggest';
 import type { Budget, HardwareSpec, Objective } from './types';
 import { CORE_VERSION } from './version';
@@ -390,8 +390,4 @@ export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, onl
     }
     return { resolved, plugin: factory(resolved.options, { prefix: resolved.role ?? resolved.name }) };
   });
-}
-
-export function isRolePrefix(name: string): boolean {
-  return isRoleName(name);
 }

@@ -23,7 +23,7 @@ import {
 import type { LoadedPlugin, ResolvedConfig } from './config';
 import type { PluginContext, RoleResolver } from './plugin';
 import { Rng, deriveSeed } from './random';
-import { ROLE, ROLE_NAMES, type DecisionSpace, type Feedback, type RoleName, type RoleTypes, type RunRecord } from './roles';
+import { ROLE, type DecisionSpace, type Feedback, type RoleName, type RoleTypes, type RunRecord } from './roles';
 import { checkSpec } from './spec';
 import { isFinal, type Candidate, type Metrics, type Proposal, type Trial } from './types';
 import { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
@@ -46,7 +46,7 @@ export interface RunOptions {
 }
 
 /** Where the run stands; `trained` counts successfully trained children. */
-function countTrials(trials: Iterable<Trial>): RunCounts {
+export function countTrials(trials: Iterable<Trial>): RunCounts {
   const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0 };
   for (const t of trials) {
     counts.sampled += 1;
@@ -492,4 +492,3 @@ function trainingMetrics(result: { accuracy: number; testAccuracy?: number; para
   };
 }
 
-export { countTrials, ROLE_NAMES };
