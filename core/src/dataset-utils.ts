@@ -1,5 +1,6 @@
-// Splits, subsets and normalisation shared by the dataset plugins, so that every dataset takes the
-// same options (subset, validationSize, testSubset, normalize) and draws its splits the same way:
+// Splits, subsets, downscaling and normalisation shared by the dataset plugins, so that every dataset
+// takes the same options (subset, validationSize, testSubset, downscale, normalize) and draws its
+// splits the same way:
 // a permutation seeded from the run seed, so the same seed gives identical splits.
 import { z } from 'zod';
 import { UserError } from './errors';
@@ -28,6 +29,8 @@ export interface DatasetSplitOptions {
   subset?: number;
   validationSize: number;
   testSubset?: number;
+  /** Average-pool every image by this factor (2: 28x28 -> 14x14), a cheaper proxy task; 1: as stored. */
+  downscale?: number;
   normalize: Normalization;
 }
 
@@ -40,6 +43,8 @@ export function datasetSplitOptions(defaults: { validationSize: number }) {
     validationSize: sizeOption.default(defaults.validationSize),
     /** Test images used (drawn by the seed); default: all. */
     testSubset: sizeOption.optional(),
+    /** Average-pool images by this whole factor (2: 28x28 -> 14x14); 1 keeps them as stored. */
+    downscale: z.coerce.number().int().min(1).default(1),
     /** unit: [0,1]; standard: per-channel mean/std of the training split; none: stored values. */
     normalize: z.enum(NORMALIZATIONS).default('unit'),
   };
@@ -58,7 +63,22 @@ export function resolveSize(value: number, total: number, where: string, max = t
   return count;
 }
 
+/**
+ * The shape a dataset presents after `downscale`: height and width divided by the factor, rounded
+ * down (the last rows and columns that do not fill a whole block are dropped). `where` names the
+ * option in errors.
+ */
+export function downscaledInfo(info: DatasetInfo, factor = 1, where = 'dataset.downscale'): DatasetInfo {
+  if (factor === 1) return info;
+  const { height, width, channels } = info.shape;
+  if (height < factor || width < factor) {
+    throw new UserError(`${where}: ${factor} is larger than the ${height}x${width} images of ${info.name}`);
+  }
+  return { ...info, shape: { height: Math.floor(height / factor), width: Math.floor(width / factor), channels } };
+}
+
 export interface SplitRequest {
+  /** The images as stored (before `downscale`). */
   info: DatasetInfo;
   seed: number;
   /** The pool that training and validation (and, without `test`, the test split) are drawn from. */
@@ -108,9 +128,14 @@ export function makeSplits(request: SplitRequest): DatasetSplits {
   }
 
   const size = info.shape.height * info.shape.width * info.shape.channels;
-  const gathered = (set: ImageSet, rows: Int32Array) => gather(set, rows, size, options.normalize === 'none' ? 1 : request.scale);
+  const factor = options.downscale ?? 1;
+  const shown = downscaledInfo(info, factor, `${where}.downscale`);
+  const gathered = (set: ImageSet, rows: Int32Array) => {
+    const split = gather(set, rows, size, options.normalize === 'none' ? 1 : request.scale);
+    return factor === 1 ? split : averagePool(split, info.shape, factor);
+  };
   const splits: DatasetSplits = {
-    ...info,
+    ...shown,
     train: gathered(pool, trainRows),
     validation: gathered(pool, validationRows),
     ...(testSource && testRows ? { test: gathered(testSource, testRows) } : {}),
@@ -132,6 +157,31 @@ export function gather(set: ImageSet, rows: ArrayLike<number>, imageSize: number
     y[r] = set.labels[rows[r]];
   }
   return { x, y, count: rows.length };
+}
+
+/** Average-pools every NHWC image of a split over factor x factor blocks (partial blocks dropped). */
+export function averagePool(split: DataSplit, shape: DatasetInfo['shape'], factor: number): DataSplit {
+  const { height, width, channels } = shape;
+  const [h, w] = [Math.floor(height / factor), Math.floor(width / factor)];
+  const inSize = height * width * channels;
+  const outSize = h * w * channels;
+  const x = new Float32Array(split.count * outSize);
+  const weight = 1 / (factor * factor);
+  for (let n = 0; n < split.count; n++) {
+    for (let r = 0; r < h; r++) {
+      for (let c = 0; c < w; c++) {
+        for (let ch = 0; ch < channels; ch++) {
+          let sum = 0;
+          for (let dr = 0; dr < factor; dr++) {
+            const row = n * inSize + ((r * factor + dr) * width + c * factor) * channels + ch;
+            for (let dc = 0; dc < factor; dc++) sum += split.x[row + dc * channels];
+          }
+          x[n * outSize + (r * w + c) * channels + ch] = sum * weight;
+        }
+      }
+    }
+  }
+  return { x, y: split.y, count: split.count };
 }
 
 export interface ChannelStats {

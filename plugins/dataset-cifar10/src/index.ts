@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import {
   datasetSplitOptions,
   definePlugin,
+  downscaledInfo,
   makeSplits,
   UserError,
   z,
@@ -34,11 +35,13 @@ export interface Cifar10Options extends DatasetSplitOptions {
   path?: string;
 }
 
+const STORED: DatasetInfo = { name: 'cifar10', shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 }, classes: 10 };
+
 export class Cifar10Dataset implements Dataset {
   constructor(private readonly options: Cifar10Options) {}
 
   info(): DatasetInfo {
-    return { name: 'cifar10', shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 }, classes: 10 };
+    return downscaledInfo(STORED, this.options.downscale);
   }
 
   async load({ seed }: { seed: number }): Promise<DatasetSplits> {
@@ -47,7 +50,7 @@ export class Cifar10Dataset implements Dataset {
     }
     const dir = batchFolder(this.options.path);
     const [pool, test] = await Promise.all([readBatches(dir, CIFAR10_TRAIN_FILES), readBatches(dir, [CIFAR10_TEST_FILE])]);
-    return makeSplits({ info: this.info(), seed, pool, test, scale: 1 / 255, options: this.options });
+    return makeSplits({ info: STORED, seed, pool, test, scale: 1 / 255, options: this.options });
   }
 }
 

@@ -8,6 +8,7 @@ import { gunzip } from 'node:zlib';
 import {
   datasetSplitOptions,
   definePlugin,
+  downscaledInfo,
   makeSplits,
   messageOf,
   UserError,
@@ -35,16 +36,18 @@ export interface FashionMnistOptions extends DatasetSplitOptions {
   path: string;
 }
 
+const STORED: DatasetInfo = { name: 'fashion-mnist', shape: { height: SIDE, width: SIDE, channels: 1 }, classes: 10 };
+
 export class FashionMnistDataset implements Dataset {
   constructor(private readonly options: FashionMnistOptions) {}
 
   info(): DatasetInfo {
-    return { name: 'fashion-mnist', shape: { height: SIDE, width: SIDE, channels: 1 }, classes: 10 };
+    return downscaledInfo(STORED, this.options.downscale);
   }
 
   async load({ seed }: { seed: number }): Promise<DatasetSplits> {
     const [pool, test] = await Promise.all([readPart(this.options.path, 'train'), readPart(this.options.path, 't10k')]);
-    return makeSplits({ info: this.info(), seed, pool, test, scale: 1 / 255, options: this.options });
+    return makeSplits({ info: STORED, seed, pool, test, scale: 1 / 255, options: this.options });
   }
 }
 

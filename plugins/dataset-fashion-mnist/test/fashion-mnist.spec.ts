@@ -96,6 +96,21 @@ describe('dataset-fashion-mnist', () => {
       expect(bytesOf(other.test!).equals(bytesOf(first.test!))).to.equal(true, 'the official test split is fixed');
     });
 
+    it('downscale 2 gives 14x14 images (info and splits agree), each the mean of a 2x2 block of the stored image', async () => {
+      const dataset = new FashionMnistDataset(options({ subset: 100, downscale: 2 }));
+      expect(dataset.info().shape).to.deep.equal({ height: 14, width: 14, channels: 1 });
+      const small = await dataset.load({ seed: 1 });
+      expect(small.shape).to.deep.equal({ height: 14, width: 14, channels: 1 });
+      expect(small.train.x.length).to.equal(100 * 196);
+      expect(small.validation.x.length).to.equal(10000 * 196);
+      const full = first.train.x; // same seed: the subset is the first 100 images of the same order
+      const at = (n: number, r: number, c: number) => full[n * 784 + r * 28 + c];
+      for (const [n, r, c] of [[0, 0, 0], [3, 7, 5], [99, 13, 13]]) {
+        const mean = (at(n, 2 * r, 2 * c) + at(n, 2 * r, 2 * c + 1) + at(n, 2 * r + 1, 2 * c) + at(n, 2 * r + 1, 2 * c + 1)) / 4;
+        expect(small.train.x[n * 196 + r * 14 + c]).to.be.closeTo(mean, 1e-6);
+      }
+    });
+
     it('draws a training subset and a test subset through the plugin options', async () => {
       let factory: (() => Dataset) | undefined;
       const ctx = { provide: (_role: string, f: () => Dataset) => (factory = f) } as unknown as PluginContext;

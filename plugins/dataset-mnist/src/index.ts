@@ -4,6 +4,7 @@
 import {
   datasetSplitOptions,
   definePlugin,
+  downscaledInfo,
   makeSplits,
   messageOf,
   sizeOrNoneOption,
@@ -29,15 +30,17 @@ interface MnistPackage {
   [digit: number]: { id: number; raw: number[]; length: number };
 }
 
+const STORED: DatasetInfo = { name: 'mnist', shape: { height: SIDE, width: SIDE, channels: 1 }, classes: 10 };
+
 export class MnistDataset implements Dataset {
   constructor(private readonly options: MnistOptions) {}
 
   info(): DatasetInfo {
-    return { name: 'mnist', shape: { height: SIDE, width: SIDE, channels: 1 }, classes: 10 };
+    return downscaledInfo(STORED, this.options.downscale);
   }
 
   async load({ seed }: { seed: number }): Promise<DatasetSplits> {
-    return makeSplits({ info: this.info(), seed, pool: mnistImages(), testSize: this.options.testSize, scale: 1, options: this.options });
+    return makeSplits({ info: STORED, seed, pool: mnistImages(), testSize: this.options.testSize, scale: 1, options: this.options });
   }
 }
 

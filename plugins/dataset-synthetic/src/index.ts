@@ -6,6 +6,7 @@ import {
   datasetSplitOptions,
   definePlugin,
   deriveSeed,
+  downscaledInfo,
   makeSplits,
   parseInputShape,
   resolveSize,
@@ -40,6 +41,10 @@ export class SyntheticDataset implements Dataset {
   constructor(private readonly options: SyntheticOptions) {}
 
   info(): DatasetInfo {
+    return downscaledInfo(this.stored(), this.options.downscale);
+  }
+
+  private stored(): DatasetInfo {
     return { name: 'synthetic', shape: { ...this.options.input }, classes: this.options.classes };
   }
 
@@ -49,7 +54,7 @@ export class SyntheticDataset implements Dataset {
     const validation = resolveSize(o.validationSize, o.trainSize, 'dataset.validationSize');
     const pool = this.generate('pool', o.trainSize + validation);
     const test = o.testSize > 0 ? this.generate('test', o.testSize) : undefined;
-    return makeSplits({ info: this.info(), seed, pool, test, scale: 1, options: { ...o, validationSize: validation } });
+    return makeSplits({ info: this.stored(), seed, pool, test, scale: 1, options: { ...o, validationSize: validation } });
   }
 
   private generate(part: string, count: number): ImageSet {

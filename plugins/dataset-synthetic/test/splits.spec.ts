@@ -1,7 +1,7 @@
 // The shared split / subset / normalisation logic of core's dataset-utils, on a pool whose pixel
 // value is the image's index, so every split can be traced back to the rows it took.
 import { expect } from 'chai';
-import { channelStats, makeSplits, UserError, type DataSplit, type DatasetSplitOptions, type ImageSet } from '@coex/core';
+import { channelStats, downscaledInfo, makeSplits, UserError, type DataSplit, type DatasetSplitOptions, type ImageSet } from '@coex/core';
 
 const info = { name: 'indexed', shape: { height: 1, width: 1, channels: 1 }, classes: 3 };
 
@@ -90,4 +90,20 @@ describe('dataset-utils makeSplits', () => {
     expect(stats.mean[1]).to.be.closeTo(0, 1e-6, 'a constant channel is centred');
     expect([...standard.validation.x].every(Number.isFinite)).to.equal(true, 'and not divided by zero');
   });
+
+  it('downscales by averaging factor x factor blocks per channel, dropping partial blocks, and reports the new shape', () => {
+    // one 5x4x2 image: channel 0 holds row*10 + column, channel 1 holds 100 + the same
+    const shape = { height: 5, width: 4, channels: 2 };
+    const pixels = new Float32Array(40);
+    for (let r = 0; r < 5; r++) for (let c = 0; c < 4; c++) [pixels[(r * 4 + c) * 2], pixels[(r * 4 + c) * 2 + 1]] = [r * 10 + c, 100 + r * 10 + c];
+    const pool: ImageSet = { pixels: new Float32Array([...pixels, ...pixels]), labels: Int32Array.from([1, 2]), count: 2 };
+    const s = makeSplits({ info: { ...info, shape }, seed: 1, pool, scale: 1, options: options({ validationSize: 1, downscale: 2 }) });
+    expect(s.shape).to.deep.equal({ height: 2, width: 2, channels: 2 }, 'the fifth row does not fill a block');
+    // block (0,0): rows 0-1, columns 0-1 -> mean of 0, 1, 10, 11 = 5.5; block (1,1): rows 2-3, columns 2-3 -> 33.5
+    expect(Array.from(s.train.x)).to.deep.equal([5.5, 105.5, 7.5, 107.5, 25.5, 125.5, 27.5, 127.5]);
+    expect(s.train.count + s.validation.count).to.equal(2);
+    expect(downscaledInfo({ ...info, shape }, 2).shape).to.deep.equal(s.shape, 'info() of a plugin and its splits agree');
+    expect(() => downscaledInfo({ ...info, shape }, 6)).to.throw(UserError, 'dataset.downscale: 6 is larger than the 5x4 images of indexed');
+  });
 });
+
