@@ -49,6 +49,7 @@ describe('bad input', function () {
     { name: 'a plugin named as a preset', args: ['run', '--preset', 'controller-random'], message: /"controller-random" is a plugin, not a preset/ },
     { name: 'unknown plugin', args: ['run', '--config', file('plug.yaml', `preset: ${TINY_PRESET}\nplugins: [space-chain-cn]\n`)], message: /unknown plugin "space-chain-cn".*Did you mean "space-chain-cnn"\?/ },
     { name: 'a module that is not a plugin', args: ['run', '--config', file('np.yaml', `preset: ${TINY_PRESET}\nplugins: [${notAPlugin}]\n`)], message: /is not a Coex plugin/ },
+    { name: 'a malformed plugin entry in a preset file', args: ['run', '--preset', file('entry.yaml', `name: bad-entry\nextends: ${TINY_PRESET}\nplugins:\n  - { plugin: space-chain-cnn }\n`)], message: /preset bad-entry: a plugin entry is a name, \[name, options\] or \{name, options, enabled\}; got \{"plugin":"space-chain-cnn"\}/ },
     { name: 'a preset that extends itself', args: ['run', '--preset', selfPreset], message: /extends itself/ },
     { name: 'wrong option type', args: run('--set', 'trainer.delayMs="slow"'), message: /option trainer\.delayMs: Invalid input: expected number, received string/ },
     { name: 'option out of range', args: run('--set', 'space.depth=0'), message: /option space\.depth: Too small: expected number to be >=1/ },

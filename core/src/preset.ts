@@ -2,6 +2,7 @@
 // Later entries win: an entry naming a plugin already in the list overrides its options, an entry
 // filling a role already filled replaces that plugin, and `false`/"!name" entries switch one off.
 import type { HardwareSpec, Objective } from './types';
+import { UserError } from './errors';
 
 /** How a plugin is listed: a name, [name, options], or an object (enabled: false switches it off). */
 export type PluginEntry =
@@ -47,5 +48,5 @@ export function normalizeEntry(entry: PluginEntry, where: string): NormalizedEnt
     const e = entry as { name: string; options?: Record<string, unknown>; enabled?: boolean };
     return { name: e.name, options: { ...(e.options ?? {}) }, enabled: e.enabled !== false };
   }
-  throw new Error(`${where}: a plugin entry is a name, [name, options] or {name, options, enabled}; got ${JSON.stringify(entry)}`);
+  throw new UserError(`${where}: a plugin entry is a name, [name, options] or {name, options, enabled}; got ${JSON.stringify(entry)}`);
 }
