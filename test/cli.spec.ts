@@ -84,6 +84,15 @@ describe('coex CLI', function () {
     expect(fs.readFileSync(path.join(dir, 'coex.db')).equals(before)).to.equal(true);
   });
 
+  it('progress counts the budget that ends the run: candidates, or trained children when that cap comes first', () => {
+    const r = coex(['run', '--preset', TINY_PRESET, '--budget', '50', '--trained', '4', '--out', path.join(tempDir(), 'capped')]);
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = r.stderr.split('\n').filter((l) => /^coex: trial \d+ \(/.test(l));
+    expect(lines).to.have.length(4);
+    expect(lines[0]).to.match(/^coex: trial \d+ \(\d+\/50 candidates, 1\/4 trained\) done/);
+    expect(lines[3]).to.match(/\(\d+\/50 candidates, 4\/4 trained\) done/);
+  });
+
   it('exits 3 when every candidate is pruned, saying by which limits', () => {
     const dir = path.join(tempDir(), 'run');
     const r = coex(['run', '--preset', TINY_PRESET, '--budget', '4', '--set', 'spec.minThroughput=1e9', '--out', dir]);

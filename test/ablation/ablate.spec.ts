@@ -45,7 +45,8 @@ describe('coex ablate and coex report', function () {
     const r = coex(['ablate', ...STUDY, '--out', dir, '--json']);
     expect(r.status, r.stderr).to.equal(0);
     summary = JSON.parse(r.stdout);
-    expect(r.stderr).to.match(/\[study 48\/48\]/);
+    expect(r.stderr).to.match(/\[study 100\.0%, run 4\/4\]/);
+    expect(r.stderr).to.match(/random\/seed1 trial \d+ .* \(12\/12 candidates\) \[study 25\.0%, run 1\/4\]/, 'progress counts whole runs and the current run by its budget');
   });
 
   it('--plan prints arms, budgets, seeds and overrides and runs nothing', async () => {
@@ -198,8 +199,8 @@ describe('coex ablate and coex report', function () {
       let text = '';
       child.stderr!.on('data', (d) => {
         text += d;
-        const done = [...text.matchAll(/\[study (\d+)\/48\]/g)].map((m) => Number(m[1]));
-        if (done.some((n) => n >= 16)) {
+        const done = text.match(/^coex: \S+ trial \d+ /gm)?.length ?? 0;
+        if (done >= 16) {
           child.kill('SIGKILL');
           resolve();
         }

@@ -6,8 +6,8 @@ import { NoFeasibleCandidateError } from '../errors';
 import type { RunCounts } from '../hooks';
 import { prunedExplanation } from '../results';
 import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, studyRunConfig, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
-import type { Trial } from '../types';
 import { collect, positiveInt, printJson, table } from './output';
+import { budgetFraction, describeTrial, progressText } from './progress';
 import { printStudySummary, studySize, summarizeStudy } from './show';
 
 export function registerAblate(program: Command): void {
@@ -63,66 +63,60 @@ function printPlan(dir: string, study: StudyDefinition): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '-');
-
-function describeTrial(trial: Trial): string {
-  const m = trial.metrics;
-  const hw = typeof m.throughput === 'number' ? ` throughput=${m.throughput.toFixed(1)}/s` : '';
-  if (trial.status === 'done') return `done acc=${pct(m.accuracy)}${hw}`;
-  if (trial.status === 'pruned') return `pruned: ${trial.prunedReason}`;
-  return `failed: ${trial.error}`;
-}
-
 /**
- * Progress over the candidates of every run of the study: one bar on a terminal, plain lines
- * otherwise. A run that ends before its candidate budget (trained cap, time limit) counts as done.
+ * Progress over every run of the study, in percent: finished runs count whole, the current one by
+ * how far it is through its budget (candidates or trained children, whichever ends it first).
+ * One bar on a terminal, plain lines otherwise.
  */
 export function studyProgress(study: StudyDefinition, stream: NodeJS.WriteStream = process.stderr) {
   const tty = !!stream.isTTY && !process.env.CI;
-  const budgetOf = (id: string) => studyRunConfig(study, study.runs.find((r) => r.id === id)!).budget.candidates;
-  const total = study.runs.reduce((sum, r) => sum + budgetOf(r.id), 0);
-  let base = 0;
+  const runs = study.runs.length;
+  let finished = 0;
   let bar: cliProgress.SingleBar | undefined;
-  const payload = (id: string, index: number, c: RunCounts) => ({ run: id, index, runs: study.runs.length, trained: c.trained, pruned: c.pruned, failed: c.failed });
+  const percent = (fraction = 0) => Math.round(((finished + fraction) / runs) * 1000) / 10;
+  const tag = (index: number, fraction?: number) => `[study ${percent(fraction).toFixed(1)}%, run ${index}/${runs}]`;
+  const payload = (id: string, index: number, text: string, c: RunCounts) => ({ run: id, index, runs, counts: text, pruned: c.pruned, failed: c.failed });
   const onRun = (info: StudyRunInfo) => {
-    const at = `${info.index}/${info.total}`;
+    const budget = info.config.budget;
     if (!info.run) {
-      base += budgetOf(info.id);
-      if (bar) bar.update(base);
-      else stream.write(`coex: study run ${at} ${info.id} already finished; skipped [study ${base}/${total}]\n`);
+      finished += 1;
+      if (bar) bar.update(percent());
+      else stream.write(`coex: study run ${info.index}/${info.total} ${info.id} already finished; skipped ${tag(info.index)}\n`);
       return;
     }
     info.run.events$.subscribe((event) => {
       switch (event.type) {
         case 'run-start':
+        case 'trial-end': {
+          const fraction = budgetFraction(event.counts, budget);
+          const text = progressText(event.counts, budget);
           if (tty) {
             bar ??= new cliProgress.SingleBar(
-              { stream, format: 'coex study |{bar}| {value}/{total} candidates | run {run} ({index}/{runs}) | trained {trained} pruned {pruned} failed {failed} | {duration_formatted}', hideCursor: true },
+              { stream, format: 'coex study |{bar}| {percentage}% | run {run} ({index}/{runs}): {counts} | pruned {pruned} failed {failed} | {duration_formatted}', hideCursor: true },
               cliProgress.Presets.shades_classic,
             );
-            if (!bar.isActive) bar.start(total, base + event.counts.sampled, payload(info.id, info.index, event.counts));
-            else bar.update(base + event.counts.sampled, payload(info.id, info.index, event.counts));
+            if (!bar.isActive) bar.start(100, percent(fraction), payload(info.id, info.index, text, event.counts));
+            else bar.update(percent(fraction), payload(info.id, info.index, text, event.counts));
+          } else if (event.type === 'run-start') {
+            stream.write(`coex: study run ${info.index}/${info.total} ${info.id}: ${event.resumed ? 'resuming' : 'starting'}, ${text} already done ${tag(info.index, fraction)}\n`);
           } else {
-            stream.write(`coex: study run ${at} ${info.id}: ${event.resumed ? 'resuming' : 'starting'}, ${event.counts.sampled}/${info.config.budget.candidates} candidates already done [study ${base + event.counts.sampled}/${total}]\n`);
+            stream.write(`coex: ${info.id} trial ${event.trial.seq} ${describeTrial(event.trial)} (${text}) ${tag(info.index, fraction)}\n`);
           }
           break;
-        case 'trial-end':
-          if (bar) bar.update(base + event.counts.sampled, payload(info.id, info.index, event.counts));
-          else stream.write(`coex: ${info.id} trial ${event.trial.seq} ${describeTrial(event.trial)} [study ${base + event.counts.sampled}/${total}]\n`);
-          break;
+        }
         case 'warning':
           stream.write(`${bar ? '\n' : ''}coex: warning: ${info.id}: ${event.message}\n`);
           break;
         case 'run-end':
-          if (event.summary.status === 'finished') base += info.config.budget.candidates;
-          bar?.update(base);
+          if (event.summary.status === 'finished') finished += 1;
+          bar?.update(percent());
           break;
         default:
           break;
       }
     });
   };
-  return { total, onRun, stop: () => bar?.stop() };
+  return { onRun, stop: () => bar?.stop() };
 }
 
 /** Runs a prepared study with progress and Ctrl-C handling, then prints its summary. */

@@ -3,11 +3,28 @@ import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
 import type { CoexEvent } from '../events';
 import type { RunCounts } from '../hooks';
-import type { Trial } from '../types';
+import type { Budget, Trial } from '../types';
 
 const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '-');
 
-function describe(trial: Trial): string {
+/**
+ * How far a run is through its budget, 0..1. A run ends at whichever of its budgets is reached
+ * first: candidates sampled, or children trained (failed ones count, as the engine counts them).
+ */
+export function budgetFraction(counts: RunCounts, budget: Budget): number {
+  const candidates = counts.sampled / budget.candidates;
+  const trained = budget.trained ? (counts.trained + counts.failed) / budget.trained : 0;
+  return Math.min(1, Math.max(candidates, trained));
+}
+
+/** e.g. "12/400 candidates, 5/50 trained" (the trained part only when there is such a budget). */
+export function progressText(counts: RunCounts, budget: Budget): string {
+  const trained = budget.trained ? `, ${counts.trained + counts.failed}/${budget.trained} trained` : '';
+  return `${counts.sampled}/${budget.candidates} candidates${trained}`;
+}
+
+/** One line's worth about a finished trial: its outcome and headline metrics. */
+export function describeTrial(trial: Trial): string {
   const m = trial.metrics;
   const hw = typeof m.throughput === 'number' ? ` throughput=${m.throughput.toFixed(1)}/s` : '';
   if (trial.status === 'done') return `done acc=${pct(m.accuracy)}${hw}`;
@@ -15,29 +32,31 @@ function describe(trial: Trial): string {
   return `failed: ${trial.error}`;
 }
 
-export function showProgress(events$: Observable<CoexEvent>, total: number, stream: NodeJS.WriteStream = process.stderr): void {
+/** Progress of one run: a bar in percent of its budget on a terminal, plain lines otherwise. */
+export function showProgress(events$: Observable<CoexEvent>, budget: Budget, stream: NodeJS.WriteStream = process.stderr): void {
   const tty = !!stream.isTTY && !process.env.CI;
   let bar: cliProgress.SingleBar | undefined;
   let best: number | undefined;
-  const payload = (c: RunCounts) => ({ trained: c.trained, pruned: c.pruned, failed: c.failed, best: pct(best) });
+  const value = (c: RunCounts) => Math.round(budgetFraction(c, budget) * 1000) / 10;
+  const payload = (c: RunCounts) => ({ counts: progressText(c, budget), pruned: c.pruned, failed: c.failed, best: pct(best) });
   events$.subscribe((event) => {
     switch (event.type) {
       case 'run-start':
         if (tty) {
           bar = new cliProgress.SingleBar(
-            { stream, format: 'coex |{bar}| {value}/{total} candidates | trained {trained} pruned {pruned} failed {failed} | best {best} | {duration_formatted}', hideCursor: true },
+            { stream, format: 'coex |{bar}| {percentage}% | {counts} | pruned {pruned} failed {failed} | best {best} | {duration_formatted}', hideCursor: true },
             cliProgress.Presets.shades_classic,
           );
-          bar.start(total, event.counts.sampled, payload(event.counts));
+          bar.start(100, value(event.counts), payload(event.counts));
         } else {
-          stream.write(`coex: ${event.resumed ? 'resuming' : 'starting'} run ${event.runId}: ${event.counts.sampled}/${total} candidates already done\n`);
+          stream.write(`coex: ${event.resumed ? 'resuming' : 'starting'} run ${event.runId}: ${progressText(event.counts, budget)} already done\n`);
         }
         break;
       case 'trial-end': {
         const acc = event.trial.metrics.accuracy;
         if (event.trial.status === 'done' && typeof acc === 'number' && (best === undefined || acc > best)) best = acc;
-        if (bar) bar.update(event.counts.sampled, payload(event.counts));
-        else stream.write(`coex: trial ${event.trial.seq} (${event.counts.sampled}/${total}) ${describe(event.trial)}\n`);
+        if (bar) bar.update(value(event.counts), payload(event.counts));
+        else stream.write(`coex: trial ${event.trial.seq} (${progressText(event.counts, budget)}) ${describeTrial(event.trial)}\n`);
         break;
       }
       case 'warning':

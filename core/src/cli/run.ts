@@ -16,7 +16,8 @@ export function registerRun(program: Command): void {
     .option('--preset <name>', 'preset name (see `coex list presets`) or path to a preset file')
     .option('--config <file>', 'JSON or YAML config: preset, plugins, seed, budget, spec, options by role')
     .option('--set <path=value>', 'override one option, e.g. trainer.epochs=2, spec.minThroughput=100 (repeatable)', collect, [])
-    .option('--budget <n>', 'candidates to sample (budget.trained caps trained children)', positiveInt('--budget'))
+    .option('--budget <n>', 'candidates to sample, pruned ones included (budget.candidates)', positiveInt('--budget'))
+    .option('--trained <n>', 'trained children at most; the run ends at whichever budget comes first (budget.trained)', positiveInt('--trained'))
     .option('--time-limit <duration>', 'stop starting new batches after this long (90s, 30m, 2h)')
     .option('--seed <s>', 'seed of every random choice in the run', nonNegativeInt('--seed'))
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
@@ -27,6 +28,7 @@ export function registerRun(program: Command): void {
         configFile: opts.config,
         sets: opts.set,
         budget: opts.budget,
+        trainedBudget: opts.trained,
         timeLimit: opts.timeLimit,
         seed: opts.seed,
         out: opts.out,
@@ -58,7 +60,7 @@ export function registerRun(program: Command): void {
 export async function executeRun(prepared: PreparedRun, json: boolean): Promise<void> {
   const { run, dir, config } = prepared;
   process.stderr.write(`coex: run folder ${dir}\n`);
-  showProgress(run.events$, config.budget.candidates);
+  showProgress(run.events$, config.budget);
   const onSignal = () => {
     if (run.cancelled) process.exit(130);
     process.stderr.write('\ncoex: stopping: finished trials are kept, trials in flight will run again on `coex resume` (Ctrl-C again to quit now)\n');
