@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Run, resolveConfig, type Trial } from '@coex/core';
-import { buildSpecReport } from '../src';
+import { buildSpecReport, reportPath } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
 
@@ -32,5 +32,16 @@ describe('spec-report', () => {
     expect(report.trained).to.equal(12);
     expect(report.violating).to.be.within(1, 11);
     for (const t of report.trials) expect(t.violations[0].actual).to.be.below(500);
+  });
+
+  it('in a study, whose runs share one folder, writes one report per run', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-spec-'));
+    const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['spec-report', { minThroughput: 500 }]] });
+    for (const seed of [1, 2]) await new Run({ dir, config: { ...config, seed }, plugins, runId: `acc/seed${seed}` }).execute();
+    const reports = [1, 2].map((seed) => JSON.parse(fs.readFileSync(path.join(dir, 'spec-report', 'acc', `seed${seed}.json`), 'utf8')));
+    for (const r of reports) expect(r.trained).to.equal(12);
+    expect(reports[0].trials).to.not.deep.equal(reports[1].trials, 'each seed keeps its own report');
+    expect(fs.existsSync(path.join(dir, 'spec-report.json'))).to.equal(false);
+    expect(reportPath('/s', 'x.json', 'a b/seed1')).to.equal('/s/x/a_b/seed1.json');
   });
 });
