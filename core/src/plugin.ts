@@ -20,8 +20,13 @@ export interface RoleResolver {
 export interface PluginContext {
   readonly hooks: CoexHooks;
   readonly runId: string;
-  /** The run's folder: files a plugin writes for this run go here. */
+  /** The run's folder (config, store). Runs of a study share the study's folder. */
   readonly dir: string;
+  /**
+   * This run's own folder for the files a plugin writes (trial folders, saved models, reports):
+   * `dir` for a single run, `<study>/runs/<arm>/seed<s>` for a run of a study.
+   */
+  readonly outDir: string;
   readonly seed: number;
   readonly spec: HardwareSpec;
   readonly config: ResolvedConfig;

@@ -39,6 +39,8 @@ export interface RunOptions {
   config: ResolvedConfig;
   plugins: LoadedPlugin[];
   runId?: string;
+  /** This run's folder for plugins' files (`PluginContext.outDir`); default `dir`. */
+  outDir?: string;
   resume?: boolean;
   /** Only the store is needed (show/export/report): nothing heavy is created. */
   readOnly?: boolean;
@@ -156,6 +158,7 @@ export class Run {
       hooks: this.hooks,
       runId: this.runId,
       dir,
+      outDir: this.options.outDir ?? dir,
       seed: config.seed,
       spec: config.spec,
       config,

@@ -317,6 +317,11 @@ export interface RunStudyOptions {
   log?: (message: string) => void;
 }
 
+
+/** The folder for the files plugins write for one run of a study (`PluginContext.outDir`). */
+export function studyRunDir(studyDir: string, runId: string): string {
+  return path.join(studyDir, 'runs', ...runId.split('/'));
+}
 /**
  * Runs every unfinished arm-seed run of a prepared study in order. A failing run ends the study
  * (the error is thrown; finished trials are kept and `coex resume` retries the run).
@@ -342,7 +347,7 @@ export async function runStudy(prepared: PreparedStudy, options: RunStudyOptions
         break;
       }
       const resumed = stored.has(entry.id);
-      current = new Run({ dir, config, plugins: loadResolvedPlugins(config, dir), runId: entry.id, resume: resumed, log: options.log });
+      current = new Run({ dir, outDir: studyRunDir(dir, entry.id), config, plugins: loadResolvedPlugins(config, dir), runId: entry.id, resume: resumed, log: options.log });
       options.onRun?.({ ...info, run: current, resumed });
       const summary = await current.execute();
       outcome.runs.push({ ...entry, skipped: false, summary });

@@ -10,9 +10,9 @@ import type { Trainer, TrainRequest } from './roles';
 /** The plugins a training worker loads: the trainer and the dataset roles only. */
 export const TRAINING_ROLES = ['trainer', 'dataset'] as const;
 
-export async function loadTrainer(config: ResolvedConfig, dir: string): Promise<Trainer> {
+export async function loadTrainer(config: ResolvedConfig, dir: string, outDir = dir): Promise<Trainer> {
   const plugins = loadResolvedPlugins(config, dir, (p) => (TRAINING_ROLES as readonly string[]).includes(p.role ?? ''));
-  const run = new Run({ dir, config, plugins });
+  const run = new Run({ dir, outDir, config, plugins });
   await run.applyPlugins();
   return run.resolver.get('trainer');
 }
@@ -20,6 +20,8 @@ export async function loadTrainer(config: ResolvedConfig, dir: string): Promise<
 export interface TrainingWorkerData {
   config: ResolvedConfig;
   dir: string;
+  /** The run's folder for plugins' files (`PluginContext.outDir`). */
+  outDir: string;
 }
 
 export type ToWorker = { type: 'train'; id: number; request: Omit<TrainRequest, 'signal'> };
@@ -33,10 +35,10 @@ export type FromWorker =
 export async function startTrainingWorker(): Promise<void> {
   if (isMainThread || !parentPort) throw new Error('startTrainingWorker runs inside a worker thread');
   const port = parentPort;
-  const { config, dir } = workerData as TrainingWorkerData;
+  const { config, dir, outDir } = workerData as TrainingWorkerData;
   let trainer: Trainer;
   try {
-    trainer = await loadTrainer(config, dir);
+    trainer = await loadTrainer(config, dir, outDir);
   } catch (error) {
     port.postMessage({ type: 'fatal', message: messageOf(error) } satisfies FromWorker);
     return;

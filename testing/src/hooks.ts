@@ -94,6 +94,7 @@ export async function hookHarness(plugin: PluginUnderTest, options: HookHarnessO
     hooks,
     runId: 'test',
     dir: options.dir ?? '/nonexistent/coex-hook-harness',
+    outDir: options.dir ?? '/nonexistent/coex-hook-harness',
     seed,
     spec,
     config,

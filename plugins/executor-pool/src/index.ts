@@ -12,6 +12,7 @@ import {
   type ResolvedConfig,
   type TrainRequest,
   type TrainingResult,
+  type TrainingWorkerData,
 } from '@coex/core';
 
 const PLUGIN_NAME = '@coex/plugin-executor-pool';
@@ -44,7 +45,7 @@ export class WorkerPoolExecutor implements Executor {
   private started = 0;
   private closed = false;
 
-  constructor(private readonly config: ResolvedConfig, private readonly dir: string, private readonly options: PoolOptions) {}
+  constructor(private readonly config: ResolvedConfig, private readonly dir: string, private readonly options: PoolOptions, private readonly outDir = dir) {}
 
   get concurrency(): number {
     return this.options.workers;
@@ -60,7 +61,7 @@ export class WorkerPoolExecutor implements Executor {
   private spawn(): Slot {
     const id = `thread-${++this.started}`;
     const worker = new Worker(WORKER_ENTRY, {
-      workerData: { config: this.config, dir: this.dir },
+      workerData: { config: this.config, dir: this.dir, outDir: this.outDir } satisfies TrainingWorkerData,
       ...(this.options.maxMemoryMB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMB } } : {}),
     });
     const ready = new Promise<void>((resolve, reject) => {
@@ -155,6 +156,6 @@ export default definePlugin({
     maxMemoryMB: z.number().int().min(0).default(0),
   }),
   apply(ctx, options) {
-    ctx.provide('executor', () => new WorkerPoolExecutor(ctx.config, ctx.dir, options));
+    ctx.provide('executor', () => new WorkerPoolExecutor(ctx.config, ctx.dir, options, ctx.outDir));
   },
 });

@@ -1,8 +1,8 @@
 // Accuracy-only NAS searches without the hardware spec; this plugin checks the spec afterwards.
 // Every trained network's hardware metrics (from the hardware model, e.g. the FPGA pipeline in
 // `tune` mode: the best design for that network) are checked against `spec` at the end of the run;
-// the violations, and by how much the best networks miss, go to <run>/spec-report.json (in a study,
-// whose runs share one folder, to spec-report/<arm>/seed<s>.json).
+// the violations, and by how much the best networks miss, go to spec-report.json in the run's folder
+// (for a run of a study, <study>/runs/<arm>/seed<s>/).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSpec, definePlugin, z, type HardwareSpec, type Trial } from '@coex/core';
@@ -45,12 +45,6 @@ export function buildSpecReport(trials: readonly Trial[], spec: HardwareSpec): S
   };
 }
 
-/** Where a run's report goes: `file` in the run folder; in a study (run id `<arm>/seed<s>`) one file per run. */
-export function reportPath(dir: string, file: string, runId: string): string {
-  if (runId === 'main') return path.join(dir, file);
-  return path.join(dir, file.replace(/\.json$/i, ''), ...runId.split('/').map((part) => part.replace(/[^\w.-]+/g, '_'))) + '.json';
-}
-
 export default definePlugin({
   name: PLUGIN_NAME,
   version: '0.1.0',
@@ -67,7 +61,7 @@ export default definePlugin({
       // From the store, so that a resumed run reports on all of its trials.
       const trials = await (await ctx.roles.get('store')).listTrials(ctx.runId);
       const report = buildSpecReport(trials, spec);
-      const target = reportPath(ctx.dir, file, ctx.runId);
+      const target = path.join(ctx.outDir, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, JSON.stringify(report, null, 2) + '\n');
       ctx.log(`${report.violating} of ${report.trained} trained networks violate the spec ${JSON.stringify(spec)}` +

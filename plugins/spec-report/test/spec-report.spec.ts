@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, resolveConfig, type Trial } from '@coex/core';
-import { buildSpecReport, reportPath } from '../src';
+import { Run, prepareStudy, resolveConfig, runStudy, type Trial } from '@coex/core';
+import { buildSpecReport } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
 
@@ -34,14 +34,15 @@ describe('spec-report', () => {
     for (const t of report.trials) expect(t.violations[0].actual).to.be.below(500);
   });
 
-  it('in a study, whose runs share one folder, writes one report per run', async () => {
+  it('in a study, whose runs share one folder, writes one report per run in the run\'s own folder', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-spec-'));
-    const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['spec-report', { minThroughput: 500 }]] });
-    for (const seed of [1, 2]) await new Run({ dir, config: { ...config, seed }, plugins, runId: `acc/seed${seed}` }).execute();
-    const reports = [1, 2].map((seed) => JSON.parse(fs.readFileSync(path.join(dir, 'spec-report', 'acc', `seed${seed}.json`), 'utf8')));
+    const preset = path.join(dir, 'acc.yaml');
+    fs.writeFileSync(preset, `name: acc\nextends: ${JSON.stringify(TINY)}\nplugins: [[spec-report, { minThroughput: 500 }]]\n`);
+    const outcome = await runStudy(prepareStudy({ arms: [{ preset }], seeds: [1, 2], out: path.join(dir, 'study') }));
+    expect(outcome.status).to.equal('finished');
+    const reports = [1, 2].map((seed) => JSON.parse(fs.readFileSync(path.join(dir, 'study', 'runs', 'acc', `seed${seed}`, 'spec-report.json'), 'utf8')));
     for (const r of reports) expect(r.trained).to.equal(12);
     expect(reports[0].trials).to.not.deep.equal(reports[1].trials, 'each seed keeps its own report');
-    expect(fs.existsSync(path.join(dir, 'spec-report.json'))).to.equal(false);
-    expect(reportPath('/s', 'x.json', 'a b/seed1')).to.equal('/s/x/a_b/seed1.json');
+    expect(fs.existsSync(path.join(dir, 'study', 'spec-report.json'))).to.equal(false);
   });
 });

@@ -43,7 +43,7 @@ export default definePlugin({
   options: optionsSchema,
   apply(ctx, options) {
     ctx.provide('trainer', async (roles) => {
-      const workDir = path.resolve(ctx.dir, options.workDir ?? 'trials');
+      const workDir = path.resolve(ctx.outDir, options.workDir ?? 'trials');
       return new CommandTrainer({
         command: options.command,
         workDir,

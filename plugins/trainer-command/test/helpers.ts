@@ -34,6 +34,7 @@ export async function trainerFor(options: Record<string, unknown>, runDir: strin
   let factory: ((roles: RoleResolver) => Promise<Trainer>) | undefined;
   const ctx = {
     dir: runDir,
+    outDir: runDir,
     seed: 7,
     config: { plugins: dataset ? [{ name: 'coex-plugin-test-data', version: '0.1.0', module: 'x', role: 'dataset', options: { size: 'tiny' } }] : [] },
     provide: (_role: string, f: typeof factory) => (factory = f),

@@ -25,7 +25,7 @@ export default definePlugin({
   options: trainerOptionsSchema,
   apply(ctx, options) {
     ctx.provide('trainer', async (roles) =>
-      new TfjsTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.dir, log: (message) => ctx.log(message) }),
+      new TfjsTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.outDir, log: (message) => ctx.log(message) }),
     );
   },
 });

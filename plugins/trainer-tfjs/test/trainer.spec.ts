@@ -176,6 +176,7 @@ describe('trainer-tfjs plugin', function () {
     const ctx = {
       seed: 42,
       dir: os.tmpdir(),
+      outDir: os.tmpdir(),
       log: () => {},
       provide: (role: string, f: (roles: RoleResolver) => unknown) => {
         expect(role).to.equal('trainer');
