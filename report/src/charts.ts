@@ -63,8 +63,8 @@ export function buildCharts(numbers: ReportNumbers): Chart[] {
             encoding: {
               x: { field: 'value', type: 'quantitative', title: plane.title, scale: axisScale(plane.trials.map((p) => p.value)) },
               y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } },
-              // The legend comes from the front layer (these points are faint).
-              color: { ...armColor(labels), legend: null },
+              // Same field and scale as the front layer: one shared legend, drawn opaque.
+              color: { ...armColor(labels), legend: { symbolOpacity: 1 } },
             },
           },
           {
