@@ -130,6 +130,11 @@ describe('coex ablate and coex report', function () {
     expect(written.html).to.equal(path.join(dir, 'report.html'));
     expect(written.charts.map((f: string) => path.relative(dir, f)).sort()).to.deep.equal(
       ['counts', 'hypervolume', 'pareto-energyEfficiency', 'pareto-throughput', 'stage-time'].map((n) => path.join('report', `${n}.svg`)));
+    for (const plane of ['pareto-throughput', 'pareto-energyEfficiency']) {
+      const svg = fs.readFileSync(path.join(dir, 'report', `${plane}.svg`), 'utf8');
+      const legend = svg.slice(svg.indexOf('role-legend'));
+      expect(legend, `${plane} has a legend naming every arm`).to.include('>random<').and.to.include('>tiny-evolution<');
+    }
     const numbers = JSON.parse(fs.readFileSync(written.json, 'utf8'));
     const rows = await storedRows(dir);
 
