@@ -93,6 +93,15 @@ describe('coex CLI', function () {
     expect(lines[3]).to.match(/\(\d+\/50 candidates, 4\/4 trained\) done/);
   });
 
+  it('hands a large --json output to a pipe whole (no cut at the pipe buffer when coex exits)', () => {
+    const dir = path.join(tempDir(), 'big');
+    expect(coex(['run', '--preset', 'nb201-random', '--trained', '300', '--out', dir]).status).to.equal(0);
+    const r = coex(['export', dir, '--format', 'json']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout.length).to.be.above(256 * 1024, 'several times the 64 KiB a pipe holds');
+    expect(JSON.parse(r.stdout)).to.have.length(300);
+  });
+
   it('exits 3 when every candidate is pruned, saying by which limits', () => {
     const dir = path.join(tempDir(), 'run');
     const r = coex(['run', '--preset', TINY_PRESET, '--budget', '4', '--set', 'spec.minThroughput=1e9', '--out', dir]);
