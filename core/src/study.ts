@@ -317,11 +317,11 @@ export interface RunStudyOptions {
   log?: (message: string) => void;
 }
 
-
 /** The folder for the files plugins write for one run of a study (`PluginContext.outDir`). */
 export function studyRunDir(studyDir: string, runId: string): string {
   return path.join(studyDir, 'runs', ...runId.split('/'));
 }
+
 /**
  * Runs every unfinished arm-seed run of a prepared study in order. A failing run ends the study
  * (the error is thrown; finished trials are kept and `coex resume` retries the run).

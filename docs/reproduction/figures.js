@@ -2,7 +2,8 @@
 'use strict';
 // Prints the tables of docs/reproduction.md from a study folder: the store (coex.db) and the
 // numbers `coex report` wrote (report.json, run `coex report <study> --baseline hw-aware-nas`
-// first). Usage: node docs/reproduction/figures.js <study> [minThroughput=4000]
+// first; the study labels its arms co-exploration, hw-aware-nas, ...: see the command in the doc).
+// Usage: node docs/reproduction/figures.js <study> [minThroughput=4000]
 const fs = require('node:fs');
 const path = require('node:path');
 const { openStudyStore } = require('@coex/core');

@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { NoFeasibleCandidateError } from '../errors';
 import type { RunCounts } from '../hooks';
 import { prunedExplanation } from '../results';
-import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, studyRunConfig, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
+import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
 import { collect, positiveInt, printJson, table } from './output';
-import { budgetFraction, describeTrial, progressText } from './progress';
+import { budgetFraction, describeTrial, percentOf, progressText } from './progress';
 import { printStudySummary, studySize, summarizeStudy } from './show';
 
 export function registerAblate(program: Command): void {
@@ -73,7 +73,7 @@ export function studyProgress(study: StudyDefinition, stream: NodeJS.WriteStream
   const runs = study.runs.length;
   let finished = 0;
   let bar: cliProgress.SingleBar | undefined;
-  const percent = (fraction = 0) => Math.round(((finished + fraction) / runs) * 1000) / 10;
+  const percent = (fraction = 0) => percentOf((finished + fraction) / runs);
   const tag = (index: number, fraction?: number) => `[study ${percent(fraction).toFixed(1)}%, run ${index}/${runs}]`;
   const payload = (id: string, index: number, text: string, c: RunCounts) => ({ run: id, index, runs, counts: text, pruned: c.pruned, failed: c.failed });
   const onRun = (info: StudyRunInfo) => {

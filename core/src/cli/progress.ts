@@ -17,6 +17,9 @@ export function budgetFraction(counts: RunCounts, budget: Budget): number {
   return Math.min(1, Math.max(candidates, trained));
 }
 
+/** A fraction as a percentage with one decimal (0.1234 -> 12.3). */
+export const percentOf = (fraction: number) => Math.round(fraction * 1000) / 10;
+
 /** e.g. "12/400 candidates, 5/50 trained" (the trained part only when there is such a budget). */
 export function progressText(counts: RunCounts, budget: Budget): string {
   const trained = budget.trained ? `, ${counts.trained + counts.failed}/${budget.trained} trained` : '';
@@ -37,7 +40,7 @@ export function showProgress(events$: Observable<CoexEvent>, budget: Budget, str
   const tty = !!stream.isTTY && !process.env.CI;
   let bar: cliProgress.SingleBar | undefined;
   let best: number | undefined;
-  const value = (c: RunCounts) => Math.round(budgetFraction(c, budget) * 1000) / 10;
+  const value = (c: RunCounts) => percentOf(budgetFraction(c, budget));
   const payload = (c: RunCounts) => ({ counts: progressText(c, budget), pruned: c.pruned, failed: c.failed, best: pct(best) });
   events$.subscribe((event) => {
     switch (event.type) {

@@ -47,6 +47,14 @@ describe('dataset-synthetic', () => {
     expect((await provided({ input: '5x7x3', classes: 4 })).info().shape).to.deep.equal({ height: 5, width: 7, channels: 3 });
   });
 
+  it('with downscale, info() and every split report the pooled shape (options through the plugin)', async () => {
+    const dataset = await provided({ input: '9x8x3', downscale: 2, trainSize: 40, validationSize: 10, testSize: 10 });
+    expect(dataset.info().shape).to.deep.equal({ height: 4, width: 4, channels: 3 });
+    const s = await dataset.load({ seed: 1 });
+    expect(s.shape).to.deep.equal(dataset.info().shape);
+    for (const split of [s.train, s.validation, s.test!]) expect(split.x.length).to.equal(split.count * 4 * 4 * 3);
+  });
+
   it('rejects a bad input shape and unknown options with the option name', async () => {
     let error: unknown;
     await provided({ input: '8x8' }).catch((e) => (error = e));

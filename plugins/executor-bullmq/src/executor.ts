@@ -10,6 +10,8 @@ import { checkReachable, connectionOptions, scrub, type RedisTarget, type Settin
 export interface BullmqExecutorSettings {
   runId: string;
   dir: string;
+  /** The run's own folder for plugin files (`PluginContext.outDir`); default `dir`. */
+  outDir?: string;
   config: ResolvedConfig;
   redis: RedisTarget;
   /** Which settings name the Redis URL and TLS files, for error messages. */
@@ -98,6 +100,7 @@ export class BullmqExecutor implements Executor {
       protocol: PROTOCOL,
       runId: this.settings.runId,
       dir: this.settings.dir,
+      outDir: this.settings.outDir ?? this.settings.dir,
       config: this.jobConfig,
       request: { seq: request.seq, seed: request.seed, architecture: request.architecture },
     };

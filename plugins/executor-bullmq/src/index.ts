@@ -61,6 +61,7 @@ export default definePlugin({
       return BullmqExecutor.connect({
         runId: ctx.runId,
         dir: ctx.dir,
+        outDir: ctx.outDir,
         config: ctx.config,
         redis: {
           ...url,
@@ -81,6 +82,6 @@ export default definePlugin({
 });
 
 export { BullmqExecutor, type BullmqExecutorSettings } from './executor';
-export { runWorker, type CoexWorker, type RunWorkerOptions, type StopMode } from './worker';
+export { runWorker, workerFolders, type CoexWorker, type RunWorkerOptions, type StopMode } from './worker';
 export { redactUrl, resolveRedisUrl, type TlsFiles } from './redis-url';
 export { DEFAULT_QUEUE, PROTOCOL, runKey, jobIdOf, trainingConfig, type TrainingJobData, type TrainingOutcome } from './job';

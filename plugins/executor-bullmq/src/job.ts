@@ -13,6 +13,8 @@ export interface TrainingJobData {
   runId: string;
   /** The run's folder on the search machine; a worker that sees the same path uses it. */
   dir: string;
+  /** The run's own folder for plugin files (`PluginContext.outDir`), inside `dir` for a run of a study. */
+  outDir?: string;
   /** The run's resolved configuration restricted to its trainer and dataset plugins. */
   config: ResolvedConfig;
   request: { seq: number; seed: number; architecture: Architecture };

@@ -4,6 +4,7 @@
 // outcome; only infrastructure problems fail the job (and let BullMQ retry it).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { UserError, isUserError, loadTrainer, messageOf, type ResolvedConfig, type Trainer } from '@coex/core';
 import { DEFAULT_QUEUE, PROTOCOL, hashOf, type TrainingJobData, type TrainingOutcome } from './job';
@@ -47,6 +48,15 @@ export interface CoexWorker {
   stop(mode?: StopMode): Promise<void>;
 }
 
+/**
+ * The folders a job's trainer uses on this machine: the search's own when this machine sees them
+ * (a shared file system), else the same layout under the worker's --dir (`ownDir`).
+ */
+export function workerFolders(data: Pick<TrainingJobData, 'dir' | 'outDir'>, ownDir: string, exists = fs.existsSync): { dir: string; outDir: string } {
+  const dir = exists(data.dir) ? data.dir : ownDir;
+  return { dir, outDir: path.join(dir, path.relative(data.dir, data.outDir ?? data.dir)) };
+}
+
 interface CacheEntry {
   trainer: Promise<Trainer>;
   users: number;
@@ -57,11 +67,11 @@ class TrainerCache {
   private readonly entries = new Map<string, CacheEntry>();
   constructor(private readonly size: number) {}
 
-  async use<T>(config: ResolvedConfig, dir: string, fn: (trainer: Trainer) => Promise<T>): Promise<T> {
-    const key = hashOf({ config, dir });
+  async use<T>(config: ResolvedConfig, dir: string, outDir: string, fn: (trainer: Trainer) => Promise<T>): Promise<T> {
+    const key = hashOf({ config, dir, outDir });
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
-    else entry = { trainer: loadTrainer(config, dir), users: 0 };
+    else entry = { trainer: loadTrainer(config, dir, outDir), users: 0 };
     this.entries.set(key, entry);
     entry.users += 1;
     try {
@@ -128,13 +138,13 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWor
       throw new UnrecoverableError(`job ${job.id} speaks protocol ${data?.protocol}, this worker ${PROTOCOL}: install the same Coex version as the search`);
     }
     const { seq } = data.request;
-    const dir = fs.existsSync(data.dir) ? data.dir : ownDir;
+    const { dir, outDir } = workerFolders(data, ownDir);
     const controller = new AbortController();
     running.add(controller);
     log(`trial ${seq} (job ${job.id}): training`);
     const started = performance.now();
     try {
-      const result = await cache.use(data.config, dir, (trainer) => {
+      const result = await cache.use(data.config, dir, outDir, (trainer) => {
         // Released while its trainer was loading: do not start.
         if (controller.signal.aborted) throw new Error('aborted');
         return trainer.train({ ...data.request, signal: controller.signal });

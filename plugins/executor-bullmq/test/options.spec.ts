@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { UserError, isUserError, messageOf, resolveConfig } from '@coex/core';
 import { loadWorkerModule } from '../../../core/src/cli/worker';
 import { coex } from '../../../test/helpers/cli';
-import { redactUrl, resolveRedisUrl, runKey, runWorker } from '../src';
+import { redactUrl, resolveRedisUrl, runKey, runWorker, workerFolders } from '../src';
 import { tlsOptions } from '../src/redis-url';
 import { TINY, freePort, tinyRun } from './helpers';
 
@@ -109,4 +109,12 @@ describe('executor-bullmq options and Redis URLs', function () {
     expect(typeof loadWorkerModule().runWorker).to.equal('function');
     expect(redactUrl('redis://u:p@h:1')).to.equal('redis://u:***@h:1');
   });
+
+  it("a worker writes a study run's files in that run's own folder, here or under its --dir", () => {
+    const job = { dir: '/search/studies/s', outDir: '/search/studies/s/runs/arm/seed2' };
+    expect(workerFolders(job, '/w', () => true)).to.deep.equal(job, 'the search\'s folders when this machine sees them');
+    expect(workerFolders(job, '/w', () => false)).to.deep.equal({ dir: '/w', outDir: '/w/runs/arm/seed2' });
+    expect(workerFolders({ dir: '/search/run' }, '/w', () => false)).to.deep.equal({ dir: '/w', outDir: '/w' }, 'a job of an older search');
+  });
 });
+

@@ -4,13 +4,13 @@ import { Run, resolveConfig, summarizeTrials, type PluginEntry, type Trial } fro
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
 
-async function run(sets: string[], pool = true) {
+async function run(sets: string[], pool = true, outDir?: string) {
   const { config, plugins } = resolveConfig({
     preset: TINY,
     sets,
     plugins: ['!store-sqlite', ...(pool ? [['executor-pool', { workers: 2 }] as PluginEntry] : [])],
   });
-  const r = new Run({ dir: path.dirname(TINY), config, plugins });
+  const r = new Run({ dir: path.dirname(TINY), outDir, config, plugins });
   const trials: Trial[] = [];
   r.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
   const summary = await r.execute();
@@ -27,6 +27,13 @@ describe('executor-pool', function () {
     expect(new Set(pooled.trials.map((t) => t.worker))).to.deep.equal(new Set(['thread-1', 'thread-2']));
     const front = (r: typeof pooled) => summarizeTrials(r.trials, r.config.objectives).pareto;
     expect(front(pooled)).to.deep.equal(front(inProcess));
+  });
+
+  it("worker threads give the trainer the run's own folder (a study run's runs/<arm>/seed<s>)", async () => {
+    const outDir = path.join(path.dirname(TINY), 'runs', 'arm', 'seed1');
+    const { trials } = await run(['trainer.reportOutDir=true'], true, outDir);
+    expect(new Set(trials.map((t) => t.worker)).size).to.equal(2);
+    expect(new Set(trials.map((t) => t.training?.outDir))).to.deep.equal(new Set([outDir]));
   });
 
   it('a crashed, out-of-memory or stuck worker fails its trial with the reason; the others go on', async () => {

@@ -16,7 +16,7 @@ export const optionsSchema = z.object({
     .string({ error: 'required: the command to run per trial, e.g. "python3 train.py {arch}"' })
     .trim()
     .min(1, 'must not be empty: give the command to run per trial, e.g. "python3 train.py {arch}"'),
-  /** Parent of the per-trial folders (<workDir>/<seq>); relative to the run folder. Default: <run folder>/trials. */
+  /** Parent of the per-trial folders (<workDir>/<seq>); relative to the run's own folder (ctx.outDir). Default: <that folder>/trials. */
   workDir: z.string().min(1).optional(),
   /**
    * Working directory of the command; relative to where coex was started. Default: where coex was
