@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resolveConfig } from '@coex/core';
+import { UserError, resolveConfig } from '@coex/core';
 import { coex, coexMany, tempDir } from './helpers/cli';
 
 const FULL = ['co-exploration', 'hw-aware-nas', 'accuracy-only-nas', 'evolutionary-co-exploration', 'random'];
@@ -43,6 +43,16 @@ describe('shipped presets', function () {
       expect(quick.controller.name, p).to.equal(roles(p).controller.name);
     }
     expect(roles('nb201-evolution').controller.options).to.include({ algorithm: 'regularized', population: 20, sample: 5, mutations: 1 });
+  });
+
+  it('--set <plugin>.<option> reaches a plugin that fills no role (spec-report); an unknown prefix gets a did-you-mean', () => {
+    const specReport = (sets: string[]) => resolveConfig({ preset: 'accuracy-only-nas', sets }).config.plugins.find((p) => p.name === '@coex/plugin-spec-report');
+    expect(specReport([])!.options).to.include({ minThroughput: 1000 });
+    expect(specReport(['spec-report.minThroughput=4000'])!.options).to.include({ minThroughput: 4000 });
+    expect(specReport(['@coex/plugin-spec-report.maxPower=3'])!.options).to.include({ minThroughput: 1000, maxPower: 3 });
+    expect(() => specReport(['spec-reprot.minThroughput=4000'])).to.throw(UserError, /a plugin of this run that fills no role \(spec-report\) \(did you mean "spec-report"\?\)/);
+    expect(() => specReport(['spec-report.minThroughput="fast"'])).to.throw(UserError, /minThroughput/);
+    expect(() => resolveConfig({ preset: 'co-exploration', sets: ['spec-report.minThroughput=4000'] })).to.throw(UserError, /a path starts with one of/);
   });
 
   it('run end to end through the CLI (quick presets with a few MNIST images, nb201 presets on the sample)', async () => {

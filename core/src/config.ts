@@ -222,6 +222,30 @@ export function loadPluginModule(name: string, baseDir: string, where: string): 
   return { factory, module };
 }
 
+/**
+ * Options given as `--set <plugin>.<option>=v` for the run's plugins that fill no role, by plugin
+ * name. `<plugin>` is its short name, full name or the name it is listed under. Anything else is
+ * an unknown prefix.
+ */
+function hookOnlySets(sets: { assignment: string; keys: string[]; value: unknown }[], composed: ReturnType<typeof compose>, allowed: string[]) {
+  const options = new Map<string, Record<string, unknown>>();
+  const hookOnly = composed.filter((p) => !p.mod.factory.meta.role);
+  for (const { assignment, keys, value } of sets) {
+    const names = new Set(candidateNames(keys[0], 'plugin'));
+    const target = hookOnly.find((p) => p.entry.name === keys[0] || names.has(p.mod.factory.meta.name));
+    if (!target) {
+      const listed = hookOnly.map((p) => p.entry.name);
+      const hint = closest(keys[0], [...allowed, ...listed]);
+      throw new UserError(`--set ${assignment}: a path starts with one of ${allowed.join(', ')}` +
+        `${listed.length ? `, or a plugin of this run that fills no role (${listed.join(', ')})` : ''}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+    const name = target.mod.factory.meta.name;
+    if (!options.has(name)) options.set(name, {});
+    setPath(options.get(name)!, keys.slice(1), value);
+  }
+  return options;
+}
+
 /** Composes the plugin list: later entries override same-named plugins, replace same-role ones, or switch one off. */
 const isLocalPath = (name: string) => name.startsWith('.') || path.isAbsolute(name);
 
@@ -310,17 +334,16 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
     checkTopLevel(fileValues, `config file ${file}`);
   }
   const setValues: Record<string, unknown> = {};
+  const allowed = TOP_LEVEL_KEYS.filter((k) => k !== 'plugins' && k !== 'preset');
+  // `--set <plugin>.<option>=v` for plugins that fill no role (hook-only): checked once the plugin list is known.
+  const pluginSets: { assignment: string; keys: string[]; value: unknown }[] = [];
   for (const assignment of request.sets ?? []) {
     const { path: keys, value } = parseSet(assignment);
-    const allowed = TOP_LEVEL_KEYS.filter((k) => k !== 'plugins' && k !== 'preset');
-    if (!allowed.includes(keys[0])) {
-      const hint = closest(keys[0], allowed);
-      throw new UserError(`--set ${assignment}: a path starts with one of ${allowed.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}`);
-    }
     if (keys.length < 2 && keys[0] !== 'seed' && keys[0] !== 'objectives') {
       throw new UserError(`--set ${assignment}: name the option after the prefix, e.g. --set ${keys[0]}.<option>=<value>`);
     }
-    setPath(setValues, keys, value);
+    if (allowed.includes(keys[0])) setPath(setValues, keys, value);
+    else pluginSets.push({ assignment, keys, value });
   }
   const presetName = request.preset ?? (fileValues.preset as string | undefined);
   if (!presetName && !fileValues.plugins && !request.plugins) {
@@ -342,11 +365,14 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   if (request.timeLimit !== undefined) values = deepMerge(values, { budget: { timeLimit: request.timeLimit } });
 
   const composed = compose([...preset.entries, ...userEntries]);
+  const hookOnlyOptions = hookOnlySets(pluginSets, composed, allowed);
   const roles = new Set<RoleName>();
   const plugins: LoadedPlugin[] = composed.map(({ entry, mod }) => {
     const meta = mod.factory.meta;
-    const roleOptions = meta.role && isObject(values[meta.role]) ? (values[meta.role] as Record<string, unknown>) : {};
-    const plugin = mod.factory(deepMerge(entry.options, roleOptions), { prefix: meta.role ?? meta.name });
+    const setOptions = meta.role
+      ? (isObject(values[meta.role]) ? (values[meta.role] as Record<string, unknown>) : {})
+      : hookOnlyOptions.get(meta.name) ?? {};
+    const plugin = mod.factory(deepMerge(entry.options, setOptions), { prefix: meta.role ?? meta.name });
     if (meta.role) roles.add(meta.role);
     return {
       plugin,
