@@ -34,7 +34,8 @@ const WIDTH = 420;
 const HEIGHT = 260;
 
 function armColor(labels: string[]) {
-  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels }, sort: labels };
+  // Opaque legend symbols (marks may be faint) and whole labels (arm labels are the user's names).
+  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels }, sort: labels, legend: { symbolOpacity: 1, labelLimit: 0 } };
 }
 
 /** A wide spread of positive values reads better on a log axis. */
@@ -63,8 +64,8 @@ export function buildCharts(numbers: ReportNumbers): Chart[] {
             encoding: {
               x: { field: 'value', type: 'quantitative', title: plane.title, scale: axisScale(plane.trials.map((p) => p.value)) },
               y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } },
-              // Same field and scale as the front layer: one shared legend, drawn opaque.
-              color: { ...armColor(labels), legend: { symbolOpacity: 1 } },
+              // Same field and scale as the front layer: one shared legend.
+              color: armColor(labels),
             },
           },
           {
