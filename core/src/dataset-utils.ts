@@ -130,10 +130,9 @@ export function makeSplits(request: SplitRequest): DatasetSplits {
   const size = info.shape.height * info.shape.width * info.shape.channels;
   const factor = options.downscale ?? 1;
   const shown = downscaledInfo(info, factor, `${where}.downscale`);
-  const gathered = (set: ImageSet, rows: Int32Array) => {
-    const split = gather(set, rows, size, options.normalize === 'none' ? 1 : request.scale);
-    return factor === 1 ? split : averagePool(split, info.shape, factor);
-  };
+  const scale = options.normalize === 'none' ? 1 : request.scale;
+  const gathered = (set: ImageSet, rows: Int32Array) =>
+    factor === 1 ? gather(set, rows, size, scale) : gatherPooled(set, rows, info.shape, factor, scale);
   const splits: DatasetSplits = {
     ...shown,
     train: gathered(pool, trainRows),
@@ -159,29 +158,35 @@ export function gather(set: ImageSet, rows: ArrayLike<number>, imageSize: number
   return { x, y, count: rows.length };
 }
 
-/** Average-pools every NHWC image of a split over factor x factor blocks (partial blocks dropped). */
-export function averagePool(split: DataSplit, shape: DatasetInfo['shape'], factor: number): DataSplit {
+/**
+ * Copies the given rows into a new split, each NHWC image average-pooled over factor x factor
+ * blocks (partial blocks dropped) and multiplied by `scale`; no full-size copy is made.
+ */
+export function gatherPooled(set: ImageSet, rows: ArrayLike<number>, shape: DatasetInfo['shape'], factor: number, scale = 1): DataSplit {
   const { height, width, channels } = shape;
   const [h, w] = [Math.floor(height / factor), Math.floor(width / factor)];
   const inSize = height * width * channels;
   const outSize = h * w * channels;
-  const x = new Float32Array(split.count * outSize);
-  const weight = 1 / (factor * factor);
-  for (let n = 0; n < split.count; n++) {
+  const x = new Float32Array(rows.length * outSize);
+  const y = new Int32Array(rows.length);
+  const weight = scale / (factor * factor);
+  for (let n = 0; n < rows.length; n++) {
+    const image = rows[n] * inSize;
     for (let r = 0; r < h; r++) {
       for (let c = 0; c < w; c++) {
         for (let ch = 0; ch < channels; ch++) {
           let sum = 0;
           for (let dr = 0; dr < factor; dr++) {
-            const row = n * inSize + ((r * factor + dr) * width + c * factor) * channels + ch;
-            for (let dc = 0; dc < factor; dc++) sum += split.x[row + dc * channels];
+            const row = image + ((r * factor + dr) * width + c * factor) * channels + ch;
+            for (let dc = 0; dc < factor; dc++) sum += set.pixels[row + dc * channels];
           }
           x[n * outSize + (r * w + c) * channels + ch] = sum * weight;
         }
       }
     }
+    y[n] = set.labels[rows[n]];
   }
-  return { x, y: split.y, count: split.count };
+  return { x, y, count: rows.length };
 }
 
 export interface ChannelStats {
