@@ -119,7 +119,7 @@ describe('coex CLI', function () {
       let text = '';
       child.stderr!.on('data', (d) => {
         text += d;
-        if (/trial \d+ \(5\/12\)/.test(text)) {
+        if (/trial \d+ \(5\/12 candidates\)/.test(text)) {
           child.kill('SIGKILL');
           resolve();
         }

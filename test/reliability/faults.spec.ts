@@ -38,8 +38,8 @@ describe('reliability: faults', function () {
     });
     const run = await coexKilledAt(['run', '--config', config, '--out', dir]);
     expect(run.status, run.stderr).to.equal(0);
-    expect(run.stderr).to.match(/trial 1 \(\d\/8\) failed: worker thread-\d+ exited unexpectedly with code 3/);
-    expect(run.stderr).to.match(/trial 4 \(\d\/8\) failed: worker thread-\d+ ran out of memory \(limit 64 MB\)/);
+    expect(run.stderr).to.match(/trial 1 \(\d\/8 candidates\) failed: worker thread-\d+ exited unexpectedly with code 3/);
+    expect(run.stderr).to.match(/trial 4 \(\d\/8 candidates\) failed: worker thread-\d+ ran out of memory \(limit 64 MB\)/);
     expect(run.stdout).to.include('candidates: 8 sampled, 0 pruned, 6 trained, 2 failed');
 
     const [show, exported] = await coexMany([['show', dir], ['export', dir, '--format', 'json']]);
