@@ -113,6 +113,14 @@ export interface BestDesign {
   design?: Trial['candidate']['design'];
 }
 
+/** Per arm, the best value of a metric at or above each accuracy level: mean over the runs reaching it. */
+export interface AccuracyLevels {
+  metric: string;
+  title: string;
+  levels: number[];
+  arms: { label: string; cells: ({ mean: number; runs: number } | null)[] }[];
+}
+
 export interface ReportNumbers {
   dir: string;
   kind: ReportInput['kind'];
@@ -123,7 +131,7 @@ export interface ReportNumbers {
   arms: ArmNumbers[];
   planes: FrontPlane[];
   hypervolume: HypervolumeNumbers;
-  equalAccuracy: { threshold: number | null; source: string; comparisons: Comparison[]; best: BestDesign[] };
+  equalAccuracy: { threshold: number | null; source: string; comparisons: Comparison[]; best: BestDesign[]; levels: AccuracyLevels[] };
   method: Record<string, string>;
   notes: string[];
 }
@@ -131,6 +139,8 @@ export interface ReportNumbers {
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const trained = (t: Trial) => t.status === 'done' || t.status === 'failed';
 const activeRuns = (arm: ArmData) => arm.runs.filter((r) => r.status !== 'not started');
+/** Accuracy levels of the "at several accuracy levels" tables: 5, evenly spaced. */
+const LEVEL_STEPS = [0, 1, 2, 3, 4];
 
 function addCounts(a: RunCounts, b: RunCounts): RunCounts {
   return { sampled: a.sampled + b.sampled, pruned: a.pruned + b.pruned, trained: a.trained + b.trained, failed: a.failed + b.failed };
@@ -322,6 +332,24 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
       }
     }
   }
+  // One threshold hangs on each run's single best network above it: show the same at several levels,
+  // from the threshold to the highest best accuracy of any run.
+  const levels = threshold === null ? [] : LEVEL_STEPS.map((i) => Math.round((threshold + (i / (LEVEL_STEPS.length - 1)) * (Math.max(...allBest) - threshold)) * 1e4) / 1e4);
+  const atLevels: AccuracyLevels[] = planes.map((plane) => ({
+    metric: plane.metric,
+    title: plane.title,
+    levels,
+    arms: input.arms.map((arm) => ({
+      label: arm.label,
+      cells: levels.map((level) => {
+        const values = activeRuns(arm)
+          .map((run) => run.trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && (t.metrics.accuracy as number) >= level)
+            .map((t) => t.metrics[plane.metric]).filter(finite))
+          .filter((xs) => xs.length > 0).map((xs) => Math.max(...xs));
+        return values.length ? { mean: mean(values), runs: values.length } : null;
+      }),
+    })),
+  }));
   comparisons.push(compare('accuracy', 'best accuracy', perRun((run) => bestAccuracy(run.trials)), baseline));
   comparisons.push(compare('hypervolume', 'hypervolume of the final front (scaled objectives)', Object.fromEntries(arms.map((a) => [a.label,
     a.runs.map((r) => ({ seed: r.seed, run: r.id, value: r.hypervolume }))])), baseline));
@@ -336,12 +364,13 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
     arms,
     planes,
     hypervolume: { objectives, reference, ideal, curves },
-    equalAccuracy: { threshold, source, comparisons, best },
+    equalAccuracy: { threshold, source, comparisons, best, levels: atLevels },
     method: {
       fronts: 'Pareto fronts pool the trained trials of all seeds of an arm (what the arm found over the whole study); the spread over seeds is in the hypervolume bands and the statistics.',
       hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')} of the baseline arm, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done or failed, in trial order); a run with fewer trained children keeps its final value.`,
       band: 'mean over seeds and a 95% Student-t interval of the mean (mean ± t(0.975, n-1)·sd/√n), clipped to [0, 1], the range of a scaled hypervolume; no band with one seed.',
       threshold: 'equal accuracy: per run, the best value among its trained trials whose validation accuracy reaches the threshold.',
+      levels: 'the same at 5 accuracy levels evenly spaced from the threshold to the highest best accuracy of any run: one threshold hangs on each run\'s single best network above it, several show whether an arm is ahead across accuracies; runs that reach no trial at a level are left out of its mean.',
       ci: `95% percentile bootstrap of the mean over seeds (${RESAMPLES} resamples, seeded); the relative improvement is mean(arm)/mean(baseline) - 1, bootstrapped by resampling the seeds of both arms independently.`,
       test: 'two-sided permutation test of the difference in means over seeds (exact over every split of the pooled values when there are at most 100000 splits, otherwise 20000 seeded random splits).',
     },

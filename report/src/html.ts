@@ -1,6 +1,6 @@
 // The report page: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched).
 // Every number cell carries its exact value in data-value; the text shows it rounded.
-import type { ArmComparison, Comparison, ReportNumbers } from './analysis';
+import type { AccuracyLevels, ArmComparison, Comparison, ReportNumbers } from './analysis';
 import { STAGES } from './analysis';
 import type { ReportInput } from './data';
 
@@ -79,6 +79,14 @@ function comparisonTable(c: Comparison, baseline: string): string {
     `<tbody>${c.arms.map(row).join('')}</tbody></table>`;
 }
 
+function levelsTable(t: AccuracyLevels): string {
+  const cell = (c: { mean: number; runs: number } | null) =>
+    c ? `<td class="num" data-runs="${c.runs}" data-value="${c.mean}">${escapeHtml(formatValue(c.mean))} (${c.runs})</td>` : '<td class="num">-</td>';
+  return `<table id="levels-${t.metric}" class="levels"><caption>best ${escapeHtml(t.title)} at accuracy ≥ each level: mean over the runs that reach it (how many)</caption>` +
+    head(['arm', ...t.levels.map((l) => `≥ ${formatValue(l, 'percent')}`)]) +
+    `<tbody>${t.arms.map((a) => `<tr data-arm="${escapeHtml(a.label)}">${text(a.label)}${a.cells.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
 function configurations(input: ReportInput): string {
   return input.arms.map((arm) => `<details data-arm="${escapeHtml(arm.label)}"><summary>${escapeHtml(arm.label)}` +
     `${arm.preset ? ` — preset ${escapeHtml(arm.preset)}` : ''}${arm.sets.length ? ` — overrides ${escapeHtml(arm.sets.join(' '))}` : ''}</summary>` +
@@ -140,6 +148,7 @@ ${bestDesignsTable(numbers)}
 <h3>Per seed, with intervals and tests against ${escapeHtml(numbers.baseline)}</h3>
 <p>${escapeHtml(numbers.method.ci)} ${escapeHtml(numbers.method.test)}</p>
 ${comparisons.map((c) => comparisonTable(c, numbers.baseline)).join('\n')}
+${numbers.equalAccuracy.levels.length ? `<h3>At several accuracy levels</h3>\n<p>${escapeHtml(numbers.method.levels)}</p>\n${numbers.equalAccuracy.levels.map(levelsTable).join('\n')}` : ''}
 
 <h2>Configurations</h2>
 ${configurations(input)}

@@ -99,6 +99,18 @@ describe('report numbers', () => {
     expect(numbers.planes[0].fronts.B.map((p) => [p.value, p.accuracy])).to.deep.equal([[1, 0.9], [20, 0.8], [40, 0.4]]);
   });
 
+  it('at several accuracy levels: the best value per run at or above each level, averaged over the runs reaching it', () => {
+    const [t] = numbers.equalAccuracy.levels;
+    expect(t.metric).to.equal('throughput');
+    // From the threshold 0.6 to the highest best accuracy 0.9 in 5 steps.
+    expect(t.levels).to.deep.equal([0.6, 0.675, 0.75, 0.825, 0.9]);
+    const cells = Object.fromEntries(t.arms.map((a) => [a.label, a.cells]));
+    // A: seed 1 has (0.5, 10) and (0.7, 5), seed 2 has (0.6, 10).
+    expect(cells.A).to.deep.equal([{ mean: 7.5, runs: 2 }, { mean: 5, runs: 1 }, null, null, null]);
+    // B: seed 1 has (0.8, 20), seed 2 has (0.4, 40) and (0.9, 1).
+    expect(cells.B).to.deep.equal([{ mean: 10.5, runs: 2 }, { mean: 10.5, runs: 2 }, { mean: 10.5, runs: 2 }, { mean: 1, runs: 1 }, { mean: 1, runs: 1 }]);
+  });
+
   it('a given --accuracy and --baseline are used; an unknown baseline is a user error', () => {
     const other = analyse(input, { accuracy: 0.75, baseline: 'B' });
     const throughput = other.equalAccuracy.comparisons.find((c) => c.metric === 'throughput')!;
