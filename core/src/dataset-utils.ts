@@ -169,7 +169,10 @@ export function gatherPooled(set: ImageSet, rows: ArrayLike<number>, shape: Data
   const outSize = h * w * channels;
   const x = new Float32Array(rows.length * outSize);
   const y = new Int32Array(rows.length);
-  const weight = scale / (factor * factor);
+  const weight = 1 / (factor * factor);
+  // Each value is scaled and rounded to float32 before it is summed, exactly as a gathered
+  // full-size split would hold it, so the pooled values do not depend on how they were computed.
+  const value = scale === 1 ? (i: number) => set.pixels[i] : (i: number) => Math.fround(set.pixels[i] * scale);
   for (let n = 0; n < rows.length; n++) {
     const image = rows[n] * inSize;
     for (let r = 0; r < h; r++) {
@@ -178,7 +181,7 @@ export function gatherPooled(set: ImageSet, rows: ArrayLike<number>, shape: Data
           let sum = 0;
           for (let dr = 0; dr < factor; dr++) {
             const row = image + ((r * factor + dr) * width + c * factor) * channels + ch;
-            for (let dc = 0; dc < factor; dc++) sum += set.pixels[row + dc * channels];
+            for (let dc = 0; dc < factor; dc++) sum += value(row + dc * channels);
           }
           x[n * outSize + (r * w + c) * channels + ch] = sum * weight;
         }
