@@ -139,8 +139,18 @@ export interface ReportNumbers {
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const trained = (t: Trial) => t.status === 'done' || t.status === 'failed';
 const activeRuns = (arm: ArmData) => arm.runs.filter((r) => r.status !== 'not started');
-/** Accuracy levels of the "at several accuracy levels" tables: 5, evenly spaced. */
-const LEVEL_STEPS = [0, 1, 2, 3, 4];
+/** How many accuracy levels the "at several accuracy levels" tables show, evenly spaced. */
+const LEVELS = 5;
+
+/** A run's trained trials whose validation accuracy reaches `level`. */
+const reaching = (run: RunData, level: number) =>
+  run.trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && (t.metrics.accuracy as number) >= level);
+
+/** A run's best value of `metric` among its trials reaching `level`; null when none does. */
+function bestAt(run: RunData, level: number, metric: string): number | null {
+  const xs = reaching(run, level).map((t) => t.metrics[metric]).filter(finite);
+  return xs.length ? Math.max(...xs) : null;
+}
 
 function addCounts(a: RunCounts, b: RunCounts): RunCounts {
   return { sampled: a.sampled + b.sampled, pruned: a.pruned + b.pruned, trained: a.trained + b.trained, failed: a.failed + b.failed };
@@ -312,16 +322,12 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
   const comparisons: Comparison[] = [];
   const best: BestDesign[] = [];
   if (threshold !== null) {
-    const reaching = (run: RunData) => run.trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && (t.metrics.accuracy as number) >= threshold);
     for (const plane of planes) {
-      comparisons.push(compare(plane.metric, `best ${plane.title} at accuracy ≥ threshold`, perRun((run) => {
-        const xs = reaching(run).map((t) => t.metrics[plane.metric]).filter(finite);
-        return xs.length ? Math.max(...xs) : null;
-      }), baseline));
+      comparisons.push(compare(plane.metric, `best ${plane.title} at accuracy ≥ threshold`, perRun((run) => bestAt(run, threshold, plane.metric)), baseline));
       for (const arm of input.arms) {
         let top: BestDesign | undefined;
         for (const run of activeRuns(arm)) {
-          for (const t of reaching(run)) {
+          for (const t of reaching(run, threshold)) {
             const v = t.metrics[plane.metric];
             if (finite(v) && (!top || v > (top.metrics[plane.metric] as number))) {
               top = { by: plane.metric, arm: arm.label, run: run.id, seed: run.seed, trial: t.seq, metrics: t.metrics, architecture: t.candidate.architecture, ...(t.candidate.design ? { design: t.candidate.design } : {}) };
@@ -334,7 +340,8 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
   }
   // One threshold hangs on each run's single best network above it: show the same at several levels,
   // from the threshold to the highest best accuracy of any run.
-  const levels = threshold === null ? [] : LEVEL_STEPS.map((i) => Math.round((threshold + (i / (LEVEL_STEPS.length - 1)) * (Math.max(...allBest) - threshold)) * 1e4) / 1e4);
+  const levels = threshold === null ? []
+    : Array.from({ length: LEVELS }, (_, i) => Math.round((threshold + (i / (LEVELS - 1)) * (Math.max(...allBest) - threshold)) * 1e4) / 1e4);
   const atLevels: AccuracyLevels[] = planes.map((plane) => ({
     metric: plane.metric,
     title: plane.title,
@@ -342,10 +349,7 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
     arms: input.arms.map((arm) => ({
       label: arm.label,
       cells: levels.map((level) => {
-        const values = activeRuns(arm)
-          .map((run) => run.trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && (t.metrics.accuracy as number) >= level)
-            .map((t) => t.metrics[plane.metric]).filter(finite))
-          .filter((xs) => xs.length > 0).map((xs) => Math.max(...xs));
+        const values = activeRuns(arm).map((run) => bestAt(run, level, plane.metric)).filter(finite);
         return values.length ? { mean: mean(values), runs: values.length } : null;
       }),
     })),
