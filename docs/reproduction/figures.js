@@ -24,6 +24,7 @@ async function main() {
   await store.close();
   const arms = report.arms.map((a) => a.label);
   const runsOf = (label) => runs.filter((r) => r.id.startsWith(`${label}/`));
+  const mostAccurate = (run) => trialsOf.get(run.id).filter((t) => t.status === 'done').sort((a, b) => b.metrics.accuracy - a.metrics.accuracy)[0];
   const lines = [];
 
   lines.push(`Study ${path.basename(dir)}: ${arms.length} arms x seeds ${report.seeds.join(', ')}; ${report.budget.text}.`, '');
@@ -33,7 +34,7 @@ async function main() {
     const rs = runsOf(label);
     const per = (f) => mean(rs.map((r) => trialsOf.get(r.id).filter(f).length));
     const minutes = mean(rs.map((r) => (Date.parse(r.finishedAt) - Date.parse(r.createdAt)) / 60000));
-    const bests = rs.map((r) => trialsOf.get(r.id).filter((t) => t.status === 'done').sort((a, b) => b.metrics.accuracy - a.metrics.accuracy)[0]);
+    const bests = rs.map(mostAccurate);
     lines.push(row([label, num(per(() => true)), num(per((t) => t.status === 'pruned')), num(per((t) => t.status === 'done')), num(minutes, 1),
       `${pct(mean(bests.map((t) => t.metrics.accuracy)))} (${bests.map((t) => pct(t.metrics.accuracy)).join(', ')})`,
       pct(mean(bests.map((t) => t.metrics.testAccuracy ?? NaN)))]));
@@ -70,7 +71,7 @@ async function main() {
     const rs = runsOf(label);
     const done = rs.flatMap((r) => trialsOf.get(r.id).filter((t) => t.status === 'done'));
     const meeting = done.filter((t) => t.metrics.throughput >= spec).length;
-    const bests = rs.map((r) => trialsOf.get(r.id).filter((t) => t.status === 'done').sort((a, b) => b.metrics.accuracy - a.metrics.accuracy)[0]);
+    const bests = rs.map(mostAccurate);
     lines.push(row([label, `${meeting} of ${done.length} (${pct(meeting / done.length)})`,
       bests.map((t) => `${num(t.metrics.throughput)}/s (${(t.metrics.throughput / spec).toFixed(2)}x)`).join(', ')]));
   }
