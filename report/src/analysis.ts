@@ -1,9 +1,9 @@
 // Every number a report shows, computed from the trials (and written as report.json): counts and
 // stage times, the Pareto fronts of each arm, hypervolume curves over trained children, and the
 // equal-accuracy comparison of the arms with bootstrap intervals and permutation tests.
-import { UserError, countTrials, deriveSeed, hypervolume, paretoFront, type Objective, type RunCounts, type Trial } from '@coex/core';
+import { UserError, checkSpec, countTrials, deriveSeed, hypervolume, paretoFront, type HardwareSpec, type Objective, type RunCounts, type Trial } from '@coex/core';
 import type { ArmData, ReportInput, RunData } from './data';
-import { bootstrapCi, mean, permutationTest, sd, tInterval } from './stats';
+import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationTest, sd, tInterval } from './stats';
 
 export const STAGES = ['sample', 'fastEvaluate', 'prune', 'train', 'reward'] as const;
 /** The planes of the Pareto plots: accuracy against each of these hardware metrics (all maximised). */
@@ -94,6 +94,25 @@ export interface ArmComparison {
   improvement: { value: number; ci: [number, number] | null } | null;
   /** Two-sided permutation test of the difference in means against the baseline. */
   test: { p: number; exact: boolean; draws: number } | null;
+  /** Effect sizes against the baseline (null for the baseline itself; a size is null when undefined). */
+  effect: { hedgesG: number | null; cliffsDelta: number | null } | null;
+}
+
+/** Per arm, how many of its trained networks miss the study's spec, and by what factor. */
+export interface SpecMisses {
+  /** The spec checked: the baseline arm's, else the first arm's with one, else spec-report's options. */
+  spec: HardwareSpec;
+  source: string;
+  arms: {
+    label: string;
+    /** Trained networks (status done) with hardware metrics. */
+    trained: number;
+    missing: number;
+    share: number | null;
+    /** How far a missing network is from the spec: required/actual for a minimum, actual/required for a maximum (the worst limit). */
+    medianFactor: number | null;
+    worstFactor: number | null;
+  }[];
 }
 
 export interface Comparison {
@@ -132,6 +151,7 @@ export interface ReportNumbers {
   planes: FrontPlane[];
   hypervolume: HypervolumeNumbers;
   equalAccuracy: { threshold: number | null; source: string; comparisons: Comparison[]; best: BestDesign[]; levels: AccuracyLevels[] };
+  specMisses: SpecMisses | null;
   method: Record<string, string>;
   notes: string[];
 }
@@ -245,9 +265,55 @@ function compare(metric: string, title: string, perRun: Record<string, { seed: n
         const r = permutationTest(xs, base, { seed: comparisonSeed(metric, label, 'permutation') })!;
         return { p: r.p, exact: r.exact, draws: r.draws };
       })(),
+      effect: isBase || !xs.length || !base.length ? null : { hedgesG: hedgesG(xs, base) ?? null, cliffsDelta: cliffsDelta(xs, base) ?? null },
     };
   });
   return { metric, title, arms };
+}
+
+const SPEC_KEYS = ['minThroughput', 'maxLatency', 'maxPower', 'minEnergyEfficiency'] as const;
+
+/** The spec to hold every arm's trained networks to (accuracy-only arms search without one). */
+function studySpec(input: ReportInput, baseline: string): { spec: HardwareSpec; source: string } | null {
+  const nonEmpty = (spec: HardwareSpec | undefined) => spec && SPEC_KEYS.some((k) => spec[k] !== undefined);
+  const arms = [...input.arms].sort((a, b) => Number(b.label === baseline) - Number(a.label === baseline));
+  for (const arm of arms) if (nonEmpty(arm.config.spec)) return { spec: arm.config.spec, source: `the spec of arm ${arm.label}` };
+  for (const arm of input.arms) {
+    const report = arm.config.plugins.find((p) => p.name === '@coex/plugin-spec-report');
+    const spec = Object.fromEntries(SPEC_KEYS.filter((k) => typeof report?.options[k] === 'number').map((k) => [k, report!.options[k]])) as HardwareSpec;
+    if (nonEmpty(spec)) return { spec, source: `spec-report's options in arm ${arm.label}` };
+  }
+  return null;
+}
+
+/** How far a network is from the spec: the worst limit's ratio (> 1 misses it). */
+function missFactor(t: Trial, spec: HardwareSpec): number {
+  const factors = checkSpec(t.hardware!, spec).map((v) => {
+    if (v.required === undefined || v.actual === undefined) return Infinity;
+    return v.limit.startsWith('min') ? v.required / v.actual : v.actual / v.required;
+  });
+  return factors.length ? Math.max(...factors) : 1;
+}
+
+function specMisses(input: ReportInput, baseline: string): SpecMisses | null {
+  const found = studySpec(input, baseline);
+  if (!found) return null;
+  const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : null);
+  return {
+    ...found,
+    arms: input.arms.map((arm) => {
+      const nets = activeRuns(arm).flatMap((r) => r.trials).filter((t) => t.status === 'done' && t.hardware);
+      const misses = nets.map((t) => missFactor(t, found.spec)).filter((f) => f > 1);
+      return {
+        label: arm.label,
+        trained: nets.length,
+        missing: misses.length,
+        share: nets.length ? misses.length / nets.length : null,
+        medianFactor: median(misses),
+        worstFactor: misses.length ? Math.max(...misses) : null,
+      };
+    }),
+  };
 }
 
 export function analyse(input: ReportInput, options: AnalysisOptions = {}): ReportNumbers {
@@ -369,6 +435,7 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
     planes,
     hypervolume: { objectives, reference, ideal, curves },
     equalAccuracy: { threshold, source, comparisons, best, levels: atLevels },
+    specMisses: specMisses(input, baseline),
     method: {
       fronts: 'Pareto fronts pool the trained trials of all seeds of an arm (what the arm found over the whole study); the spread over seeds is in the hypervolume bands and the statistics.',
       hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')} of the baseline arm, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done or failed, in trial order); a run with fewer trained children keeps its final value.`,
@@ -376,6 +443,8 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
       threshold: 'equal accuracy: per run, the best value among its trained trials whose validation accuracy reaches the threshold.',
       levels: 'the same at 5 accuracy levels evenly spaced from the threshold to the highest best accuracy of any run: one threshold hangs on each run\'s single best network above it, several show whether an arm is ahead across accuracies; runs that reach no trial at a level are left out of its mean.',
       ci: `95% percentile bootstrap of the mean over seeds (${RESAMPLES} resamples, seeded); the relative improvement is mean(arm)/mean(baseline) - 1, bootstrapped by resampling the seeds of both arms independently.`,
+      effect: "effect sizes against the baseline over seeds: Hedges' g (difference in means over the pooled standard deviation, small-sample corrected) and Cliff's delta (P(arm > baseline) - P(arm < baseline) over all pairs of seeds).",
+      specMisses: "every trained network of every arm is held to one spec (the baseline arm's, else the first arm's that has one, else spec-report's options): the share that misses it, and by what factor (required/actual for a minimum such as throughput, actual/required for a maximum; the worst limit), as FNAS reports for accuracy-only NAS (7.81x).",
       test: 'two-sided permutation test of the difference in means over seeds (exact over every split of the pooled values when there are at most 100000 splits, otherwise 20000 seeded random splits).',
     },
     notes,

@@ -73,9 +73,9 @@ function comparisonTable(c: Comparison, baseline: string): string {
     num(a.n, 'number', 'n') + num(a.mean, kind, 'mean') + num(a.sd, kind, 'sd') + `<td data-key="ci">${interval(a.ci, f)}</td>` +
     `<td class="num" data-key="improvement"${a.improvement ? ` data-value="${a.improvement.value}"` : ''}>${signedPercent(a.improvement?.value)}</td>` +
     `<td data-key="improvement-ci">${interval(a.improvement?.ci ?? null, signedPercent)}</td>` +
-    num(a.test?.p ?? null, 'p', 'p') + '</tr>';
+    num(a.test?.p ?? null, 'p', 'p') + num(a.effect?.hedgesG ?? null, 'number', 'hedgesG') + num(a.effect?.cliffsDelta ?? null, 'number', 'cliffsDelta') + '</tr>';
   return `<table id="compare-${c.metric}" class="compare"><caption>${escapeHtml(c.title)}</caption>` +
-    head(['arm', 'per seed', 'n', 'mean', 'sd', '95% CI of the mean', `vs ${baseline}`, '95% CI', 'p (permutation)']) +
+    head(['arm', 'per seed', 'n', 'mean', 'sd', '95% CI of the mean', `vs ${baseline}`, '95% CI', 'p (permutation)', "Hedges' g", "Cliff's δ"]) +
     `<tbody>${c.arms.map(row).join('')}</tbody></table>`;
 }
 
@@ -85,6 +85,17 @@ function levelsTable(t: AccuracyLevels): string {
   return `<table id="levels-${t.metric}" class="levels"><caption>best ${escapeHtml(t.title)} at accuracy ≥ each level: mean over the runs that reach it (how many)</caption>` +
     head(['arm', ...t.levels.map((l) => `≥ ${formatValue(l, 'percent')}`)]) +
     `<tbody>${t.arms.map((a) => `<tr data-arm="${escapeHtml(a.label)}">${text(a.label)}${a.cells.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
+}
+
+function specMissesTable(numbers: ReportNumbers): string {
+  const m = numbers.specMisses;
+  if (!m) return '';
+  const spec = Object.entries(m.spec).map(([k, v]) => `${k} ${formatValue(v as number)}`).join(', ');
+  const factor = (x: number | null) => (x === null ? '–' : `${formatValue(x)}x`);
+  const rows = m.arms.map((a) => `<tr data-arm="${escapeHtml(a.label)}">${text(a.label)}${num(a.trained, 'number', 'trained')}${num(a.missing, 'number', 'missing')}` +
+    num(a.share, 'percent', 'share') + `<td class="num" data-key="medianFactor">${factor(a.medianFactor)}</td><td class="num" data-key="worstFactor">${factor(a.worstFactor)}</td></tr>`);
+  return `<h3>Trained networks that miss the spec</h3>\n<p>Spec: ${escapeHtml(spec)} (${escapeHtml(m.source)}). ${escapeHtml(numbers.method.specMisses)}</p>\n` +
+    `<table id="spec-misses">${head(['arm', 'trained', 'missing the spec', 'share', 'median factor', 'worst factor'])}<tbody>${rows.join('')}</tbody></table>`;
 }
 
 function configurations(input: ReportInput): string {
@@ -146,8 +157,9 @@ ${runsTable(numbers)}
 <h3>Best design per arm (seeds pooled)</h3>
 ${bestDesignsTable(numbers)}
 <h3>Per seed, with intervals and tests against ${escapeHtml(numbers.baseline)}</h3>
-<p>${escapeHtml(numbers.method.ci)} ${escapeHtml(numbers.method.test)}</p>
+<p>${escapeHtml(numbers.method.ci)} ${escapeHtml(numbers.method.test)} ${escapeHtml(numbers.method.effect)}</p>
 ${comparisons.map((c) => comparisonTable(c, numbers.baseline)).join('\n')}
+${specMissesTable(numbers)}
 ${numbers.equalAccuracy.levels.length ? `<h3>At several accuracy levels</h3>\n<p>${escapeHtml(numbers.method.levels)}</p>\n${numbers.equalAccuracy.levels.map(levelsTable).join('\n')}` : ''}
 
 <h2>Configurations</h2>

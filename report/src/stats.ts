@@ -190,3 +190,25 @@ export function permutationTest(
   }
   return { p: (1 + hits) / (1 + draws), difference, exact: false, draws };
 }
+
+/**
+ * Hedges' g: the difference in means over the pooled standard deviation, with the small-sample
+ * correction J = 1 - 3 / (4(n_a + n_b) - 9); undefined below two values per group or with no spread.
+ */
+export function hedgesG(a: readonly number[], b: readonly number[]): number | undefined {
+  if (a.length < 2 || b.length < 2) return undefined;
+  const pooled = Math.sqrt(((a.length - 1) * sd(a) ** 2 + (b.length - 1) * sd(b) ** 2) / (a.length + b.length - 2));
+  if (!(pooled > 0)) return undefined;
+  return ((mean(a) - mean(b)) / pooled) * (1 - 3 / (4 * (a.length + b.length) - 9));
+}
+
+/**
+ * Cliff's delta: P(a > b) - P(a < b) over every pair, in [-1, 1]; a rank effect size that needs no
+ * normality and matches the permutation test's view of the data.
+ */
+export function cliffsDelta(a: readonly number[], b: readonly number[]): number | undefined {
+  if (a.length === 0 || b.length === 0) return undefined;
+  let balance = 0;
+  for (const x of a) for (const y of b) balance += Math.sign(x - y);
+  return balance / (a.length * b.length);
+}

@@ -121,6 +121,57 @@ describe('report numbers', () => {
   });
 });
 
+describe('report: effect sizes and trained networks that miss the spec', () => {
+  const withHardware = (seq: number, accuracy: number, throughput: number): Trial => ({
+    ...trial(seq, 'done', { accuracy, throughput }),
+    hardware: { feasible: true, throughput },
+  });
+  const spec = { ...config, spec: { minThroughput: 10 } };
+  const specReport = { ...config, plugins: [{ name: '@coex/plugin-spec-report', version: '0.1.0', options: { minThroughput: 10 } }] } as ResolvedConfig;
+  const study: ReportInput = {
+    dir: '/studies/spec', kind: 'study', seeds: [1, 2], budget: { equal: true },
+    arms: [
+      { label: 'co', sets: [], config: spec, runs: [
+        { id: 'co/seed1', seed: 1, status: 'finished', trials: [withHardware(0, 0.5, 20), withHardware(1, 0.6, 12)] },
+        { id: 'co/seed2', seed: 2, status: 'finished', trials: [withHardware(0, 0.55, 30)] },
+      ] },
+      // Searched with no spec: 3 of its 4 networks miss 10 images/s, by 10/5, 10/2 and 10/8.
+      { label: 'acc', sets: [], config: specReport, runs: [
+        { id: 'acc/seed1', seed: 1, status: 'finished', trials: [withHardware(0, 0.7, 5), withHardware(1, 0.8, 2)] },
+        { id: 'acc/seed2', seed: 2, status: 'finished', trials: [withHardware(0, 0.75, 8), withHardware(1, 0.65, 40)] },
+      ] },
+    ],
+  };
+
+  it('holds every arm to the baseline arm\'s spec: share missing, median and worst factor', () => {
+    const m = analyse(study).specMisses!;
+    expect(m.spec).to.deep.equal({ minThroughput: 10 });
+    expect(m.source).to.equal('the spec of arm co');
+    expect(m.arms).to.deep.equal([
+      { label: 'co', trained: 3, missing: 0, share: 0, medianFactor: null, worstFactor: null },
+      { label: 'acc', trained: 4, missing: 3, share: 0.75, medianFactor: 2, worstFactor: 5 },
+    ]);
+    // With the accuracy-only arm as baseline (no spec of its own), spec-report's options are used.
+    expect(analyse(study, { baseline: 'acc' }).specMisses!.source).to.equal('the spec of arm co');
+    const alone = analyse({ ...study, arms: [study.arms[1]] }).specMisses!;
+    expect(alone.source).to.equal("spec-report's options in arm acc");
+    expect(alone.arms[0].worstFactor).to.equal(5);
+  });
+
+  it('best accuracy against the baseline: Hedges\' g and Cliff\'s delta over seeds', () => {
+    const accuracy = analyse(study).equalAccuracy.comparisons.find((c) => c.metric === 'accuracy')!;
+    // Best accuracy per seed: co 0.6, 0.55; acc 0.8, 0.75: every pair favours acc; equal spreads (sd 0.0354), g = 0.2/0.0354 x (1 - 3/7).
+    const acc = accuracy.arms.find((a) => a.label === 'acc')!;
+    expect(acc.effect!.cliffsDelta).to.equal(1);
+    expect(acc.effect!.hedgesG).to.be.closeTo((0.2 / Math.sqrt(0.00125)) * (1 - 3 / 7), 1e-9);
+    expect(accuracy.arms.find((a) => a.label === 'co')!.effect).to.equal(null);
+  });
+
+  it('has no spec table when no arm has a spec', () => {
+    expect(analyse(input).specMisses).to.equal(null);
+  });
+});
+
 describe('report of a single run folder', function () {
   this.timeout(60_000);
 

@@ -1,6 +1,6 @@
 // The report's statistics against cases computed by hand (or from printed tables).
 import { expect } from 'chai';
-import { bootstrapCi, mean, permutationTest, quantile, sd, tCdf, tInterval, tQuantile } from '../src/stats';
+import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationTest, quantile, sd, tCdf, tInterval, tQuantile } from '../src/stats';
 
 describe('report statistics', () => {
   it('mean and sample standard deviation', () => {
@@ -70,5 +70,19 @@ describe('report statistics', () => {
     expect(drawn.exact).to.equal(false);
     expect(drawn.p).to.be.closeTo(exact.p, 0.01);
     expect(permutationTest(a, b, { seed: 9, maxExact: 10, draws: 20_000 })!.p).to.equal(drawn.p);
+  });
+
+  it("Hedges' g: [1,2,3] vs [3,4,5] is (-2 / 1) x (1 - 3/15) = -1.6; undefined without spread or with one value", () => {
+    expect(hedgesG([1, 2, 3], [3, 4, 5])).to.be.closeTo(-1.6, 1e-12);
+    expect(hedgesG([3, 4, 5], [1, 2, 3])).to.be.closeTo(1.6, 1e-12);
+    expect(hedgesG([1, 1], [1, 1])).to.equal(undefined);
+    expect(hedgesG([1], [2, 3])).to.equal(undefined);
+  });
+
+  it("Cliff's delta: [1,2,3] vs [2,3,4] is (1 - 6) / 9 over the 9 pairs; all above is 1", () => {
+    // 1 is below all three; 2 ties 2 and is below 3 and 4; 3 is above 2, ties 3, below 4: 1 above, 6 below, 2 ties.
+    expect(cliffsDelta([1, 2, 3], [2, 3, 4])).to.be.closeTo(-5 / 9, 1e-12);
+    expect(cliffsDelta([5, 6], [1, 2, 3])).to.equal(1);
+    expect(cliffsDelta([], [1])).to.equal(undefined);
   });
 });
