@@ -55,57 +55,69 @@ export const dspPerLane = (bits: Bits): number => (bits === 16 ? 1 : 5);
 /** Words per BRAM18 in the widest mode that holds a word: 1K x 18 for 16-bit, 512 x 36 for 32-bit. */
 export const bramDepth = (bits: Bits): number => (bits === 16 ? 1024 : 512);
 
-// Scratch outputs of tileGeometry / tileL2 (no allocation on the hot path).
-let tileIn = 0;
-let tileW = 0;
-let tileOut = 0;
-let tileC = 0;
-let tileBound: Bound = 'compute';
-
-/** Words per load of one tile of tr x tc output pixels (tm, tn already clamped), and tC. */
-function tileGeometry(l: FpgaLayer, tm: number, tn: number, tr: number, tc: number): void {
-  const k = l.Kh * l.Kw;
-  tileIn = tn * ((tr - 1) * l.S + l.Kh) * ((tc - 1) * l.S + l.Kw);
-  tileW = tm * tn * k;
-  tileOut = tm * tr * tc;
-  tileC = k * tr * tc;
+/**
+ * One tile shape's loads (words), compute cycles tC and, after `tileL2`, what bounds it. A caller
+ * reuses one for every tile shape it costs.
+ */
+interface TileCost {
+  inWords: number;
+  weightWords: number;
+  outWords: number;
+  computeCycles: number;
+  bound: Bound;
 }
 
-/** L2 of the tile last given to tileGeometry, with these ports. */
-function tileL2(Ip: number, Wp: number, Op: number, nN: number): number {
-  const tI = Math.ceil(tileIn / Ip);
-  const tW = Math.ceil(tileW / Wp);
-  const tO = Math.ceil(tileOut / Op);
-  const L1 = Math.max(tI, tW, tileC);
+/** One layer's tiling cycles and off-chip words for one batch, and what bounds its main tile. */
+interface LayerTotals {
+  tilingCycles: number;
+  trafficWords: number;
+  bound: Bound;
+}
+
+const newTileCost = (): TileCost => ({ inWords: 0, weightWords: 0, outWords: 0, computeCycles: 0, bound: 'compute' });
+const newTotals = (): LayerTotals => ({ tilingCycles: 0, trafficWords: 0, bound: 'compute' });
+
+/** Words per load of one tile of tr x tc output pixels (tm, tn already clamped), and tC, into `into`. */
+function tileGeometry(l: FpgaLayer, tm: number, tn: number, tr: number, tc: number, into: TileCost): TileCost {
+  const k = l.Kh * l.Kw;
+  into.inWords = tn * ((tr - 1) * l.S + l.Kh) * ((tc - 1) * l.S + l.Kw);
+  into.weightWords = tm * tn * k;
+  into.outWords = tm * tr * tc;
+  into.computeCycles = k * tr * tc;
+  return into;
+}
+
+/** L2 of a tile with these ports; records what bounds it in `t.bound`. */
+function tileL2(t: TileCost, Ip: number, Wp: number, Op: number, nN: number): number {
+  const tI = Math.ceil(t.inWords / Ip);
+  const tW = Math.ceil(t.weightWords / Wp);
+  const tO = Math.ceil(t.outWords / Op);
+  const L1 = Math.max(tI, tW, t.computeCycles);
   if (tO > nN * L1) {
-    tileBound = 'output';
+    t.bound = 'output';
     return tO;
   }
-  tileBound = L1 === tileC ? 'compute' : L1 === tI ? 'input' : 'weight';
+  t.bound = L1 === t.computeCycles ? 'compute' : L1 === tI ? 'input' : 'weight';
   return nN * L1;
 }
 
 /** Off-chip words of one tile: nN input and weight loads, one output store. */
-const tileTraffic = (nN: number): number => nN * (tileIn + tileW) + tileOut;
+const tileTraffic = (t: TileCost, nN: number): number => nN * (t.inWords + t.weightWords) + t.outWords;
 
-// Scratch outputs of layerCost (the tuner calls it tens of thousands of times).
-let costTiling = 0;
-let costTraffic = 0;
-let costBound: Bound = 'compute';
-
-/** Tiling cycles and traffic words of one layer for one batch, into the scratch variables. */
-function layerCost(l: FpgaLayer, t: Tiling, p: TilingParams): void {
+/** Tiling cycles and traffic words of one layer for one batch, into `into`. */
+function layerTotals(l: FpgaLayer, t: Tiling, p: TilingParams, into: LayerTotals): LayerTotals {
+  const tile = newTileCost();
   const tm = Math.min(t.Tm, l.M);
   const tn = Math.min(t.Tn, l.N);
   const nM = Math.ceil(l.M / t.Tm);
   const nN = Math.ceil(l.N / t.Tn);
   if (p.edgeTiles === 'full' || (l.R <= t.Tr && l.C <= t.Tc)) {
     const tiles = Math.ceil(l.R / t.Tr) * Math.ceil(l.C / t.Tc) * nM;
-    tileGeometry(l, tm, tn, Math.min(t.Tr, l.R), Math.min(t.Tc, l.C));
-    costTiling = tiles * tileL2(t.Ip, t.Wp, t.Op, nN) * p.batch;
-    costTraffic = tiles * tileTraffic(nN) * p.batch;
-    costBound = tileBound;
-    return;
+    tileGeometry(l, tm, tn, Math.min(t.Tr, l.R), Math.min(t.Tc, l.C), tile);
+    into.tilingCycles = tiles * tileL2(tile, t.Ip, t.Wp, t.Op, nN) * p.batch;
+    into.trafficWords = tiles * tileTraffic(tile, nN) * p.batch;
+    into.bound = tile.bound;
+    return into;
   }
   // Up to four tile shapes: full/edge rows x full/edge columns, each with its count.
   const rows = edgeSplit(l.R, t.Tr);
@@ -117,32 +129,27 @@ function layerCost(l: FpgaLayer, t: Tiling, p: TilingParams): void {
     if (rows[i + 1] === 0) continue;
     for (let j = 0; j < 4; j += 2) {
       if (cols[j + 1] === 0) continue;
-      tileGeometry(l, tm, tn, rows[i], cols[j]);
+      tileGeometry(l, tm, tn, rows[i], cols[j], tile);
       const count = rows[i + 1] * cols[j + 1] * nM;
-      cycles += count * tileL2(t.Ip, t.Wp, t.Op, nN);
-      traffic += count * tileTraffic(nN);
-      if (i === 0 && j === 0) bound = tileBound;
+      cycles += count * tileL2(tile, t.Ip, t.Wp, t.Op, nN);
+      traffic += count * tileTraffic(tile, nN);
+      if (i === 0 && j === 0) bound = tile.bound;
     }
   }
-  costTiling = cycles * p.batch;
-  costTraffic = traffic * p.batch;
-  costBound = bound;
+  into.tilingCycles = cycles * p.batch;
+  into.trafficWords = traffic * p.batch;
+  into.bound = bound;
+  return into;
 }
 
-/** Cycles of one layer, the roofline applied (no allocation); `layerTrafficWords()` then gives its traffic. */
-export function layerCyclesFast(l: FpgaLayer, t: Tiling, p: TilingParams, ddrBytesPerCycle: number): number {
-  layerCost(l, t, p);
-  const ddrCycles = Math.ceil((costTraffic * bytesPerWord(p.bits)) / ddrBytesPerCycle);
-  return ddrCycles > costTiling ? ddrCycles : costTiling;
-}
-
-/** Traffic words of the layer last costed by layerCyclesFast. */
-export const layerTrafficWords = (): number => costTraffic;
+const ddrCyclesOf = (trafficWords: number, p: TilingParams, ddrBytesPerCycle: number): number =>
+  Number.isFinite(ddrBytesPerCycle) ? Math.ceil((trafficWords * bytesPerWord(p.bits)) / ddrBytesPerCycle) : 0;
 
 /**
  * Cycles of one layer under `count` tilings that share Tm, Tn, Tr, Tc and differ only in their
  * ports (tilings[first], ...), written to out[at + k·stride]; returns their common traffic words.
- * The same model as layerCycles, with the port-independent part computed once.
+ * The same model as layerCycles (the tuner's batched form of it), with the port-independent part
+ * computed once.
  */
 export function layerCyclesPerPorts(
   l: FpgaLayer, tilings: readonly Tiling[], first: number, count: number, p: TilingParams, ddrBytesPerCycle: number,
@@ -150,17 +157,21 @@ export function layerCyclesPerPorts(
 ): number {
   const t = tilings[first];
   if (p.edgeTiles === 'partial' && (l.R > t.Tr || l.C > t.Tc)) {
-    for (let k = 0; k < count; k++) out[at + k * stride] = layerCyclesFast(l, tilings[first + k], p, ddrBytesPerCycle);
-    return costTraffic;
+    const totals = newTotals();
+    for (let k = 0; k < count; k++) {
+      const { tilingCycles, trafficWords } = layerTotals(l, tilings[first + k], p, totals);
+      out[at + k * stride] = Math.max(tilingCycles, ddrCyclesOf(trafficWords, p, ddrBytesPerCycle));
+    }
+    return totals.trafficWords;
   }
   const nN = Math.ceil(l.N / t.Tn);
   const tiles = Math.ceil(l.R / t.Tr) * Math.ceil(l.C / t.Tc) * Math.ceil(l.M / t.Tm) * p.batch;
-  tileGeometry(l, Math.min(t.Tm, l.M), Math.min(t.Tn, l.N), Math.min(t.Tr, l.R), Math.min(t.Tc, l.C));
-  const traffic = tiles * tileTraffic(nN);
-  const ddrCycles = Math.ceil((traffic * bytesPerWord(p.bits)) / ddrBytesPerCycle);
+  const tile = tileGeometry(l, Math.min(t.Tm, l.M), Math.min(t.Tn, l.N), Math.min(t.Tr, l.R), Math.min(t.Tc, l.C), newTileCost());
+  const traffic = tiles * tileTraffic(tile, nN);
+  const ddrCycles = ddrCyclesOf(traffic, p, ddrBytesPerCycle);
   for (let k = 0; k < count; k++) {
     const u = tilings[first + k];
-    out[at + k * stride] = Math.max(tiles * tileL2(u.Ip, u.Wp, u.Op, nN), ddrCycles);
+    out[at + k * stride] = Math.max(tiles * tileL2(tile, u.Ip, u.Wp, u.Op, nN), ddrCycles);
   }
   return traffic;
 }
@@ -170,13 +181,11 @@ export function layerCyclesPerPorts(
  * divided by the clock (Infinity: no off-chip limit).
  */
 export function layerCycles(l: FpgaLayer, t: Tiling, p: TilingParams, ddrBytesPerCycle = Infinity): LayerCost {
-  layerCost(l, t, p);
-  const tilingCycles = costTiling;
-  const traffic = costTraffic;
-  const ddrCycles = Number.isFinite(ddrBytesPerCycle) ? Math.ceil((traffic * bytesPerWord(p.bits)) / ddrBytesPerCycle) : 0;
+  const { tilingCycles, trafficWords, bound } = layerTotals(l, t, p, newTotals());
+  const ddrCycles = ddrCyclesOf(trafficWords, p, ddrBytesPerCycle);
   return ddrCycles > tilingCycles
-    ? { cycles: ddrCycles, tilingCycles, ddrCycles, trafficWords: traffic, bound: 'ddr' }
-    : { cycles: tilingCycles, tilingCycles, ddrCycles, trafficWords: traffic, bound: costBound };
+    ? { cycles: ddrCycles, tilingCycles, ddrCycles, trafficWords, bound: 'ddr' }
+    : { cycles: tilingCycles, tilingCycles, ddrCycles, trafficWords, bound };
 }
 
 /** [full size, full count, edge size, edge count] of a dimension of `size` cut into tiles of `tile`. */

@@ -65,20 +65,20 @@ type Keep = 'fastest' | 'envelope' | 'pareto';
 /** A stage choice for one (range, part): its tiling, latency (s), base power (W), traffic energy (J/batch). */
 interface StageOption {
   tiling: Tiling;
-  lat: number;
-  psd: number;
-  e: number;
+  latency: number;
+  basePower: number;
+  trafficEnergy: number;
 }
 
 interface Label {
   /** Bottleneck so far (s). */
-  B: number;
+  bottleneck: number;
   /** Σ stage latency and link time so far (s). */
-  lat: number;
+  latency: number;
   /** Σ base power (W). */
-  psd: number;
+  basePower: number;
   /** Σ traffic energy per batch (J). */
-  e: number;
+  trafficEnergy: number;
   /** Σ energy per batch at the swept period U (sweep only). */
   cost: number;
   prev: Label | undefined;
@@ -112,7 +112,7 @@ export function tuneFpgaPipeline(
   const keep: Keep = !powerAware ? 'fastest' : spec.maxLatency === undefined ? 'envelope' : 'pareto';
   const table = new StageTable(layers, s.config, s.choices, usedParts, keep, bounds);
   const ctx: DpContext = {
-    layers, spec, s, L, K, bounds, exactStages, partsFor, table,
+    layers, spec, settings: s, layerCount: L, maxStages: K, bounds, exactStages, partsFor, table,
     fixed: restriction.tilings,
     link: layers.map((l, j) => (j < L - 1 ? linkSeconds(l.outWords, s.config) : 0)),
     explored: 0,
@@ -124,9 +124,9 @@ export function tuneFpgaPipeline(
 interface DpContext {
   layers: readonly FpgaLayer[];
   spec: HardwareSpec;
-  s: TuneSettings;
-  L: number;
-  K: number;
+  settings: TuneSettings;
+  layerCount: number;
+  maxStages: number;
   bounds: readonly number[] | undefined;
   exactStages: number | undefined;
   partsFor(k: number): readonly string[];
@@ -143,7 +143,7 @@ interface DpContext {
  * allows: stage k-1 covers layers [i, j) after k-1 stages covered [0, i).
  */
 function forEachTransition(ctx: DpContext, cells: Label[][][], visit: (k: number, i: number, j: number, part: string, options: readonly StageOption[], before: Label[], cell: Label[]) => void): void {
-  const { L, K, bounds } = ctx;
+  const { layerCount: L, maxStages: K, bounds } = ctx;
   for (let k = 1; k <= K; k++) {
     for (let j = 1; j <= L; j++) {
       if (bounds && j !== (bounds[k] ?? L)) continue;
@@ -162,14 +162,14 @@ function forEachTransition(ctx: DpContext, cells: Label[][][], visit: (k: number
 }
 
 function emptyCells(ctx: DpContext): Label[][][] {
-  const cells: Label[][][] = Array.from({ length: ctx.K + 1 }, () => Array.from({ length: ctx.L + 1 }, () => []));
-  cells[0][0].push({ B: 0, lat: 0, psd: 0, e: 0, cost: 0, prev: undefined, start: 0, part: '', option: undefined });
+  const cells: Label[][][] = Array.from({ length: ctx.maxStages + 1 }, () => Array.from({ length: ctx.layerCount + 1 }, () => []));
+  cells[0][0].push({ bottleneck: 0, latency: 0, basePower: 0, trafficEnergy: 0, cost: 0, prev: undefined, start: 0, part: '', option: undefined });
   return cells;
 }
 
 function finalLabels(ctx: DpContext, cells: Label[][][]): Label[] {
   const out: Label[] = [];
-  for (let k = ctx.exactStages ?? 1; k <= ctx.K; k++) out.push(...cells[k][ctx.L]);
+  for (let k = ctx.exactStages ?? 1; k <= ctx.maxStages; k++) out.push(...cells[k][ctx.layerCount]);
   return out;
 }
 
@@ -183,13 +183,13 @@ function toDesign(label: Label, L: number): FpgaPipelineDesign {
 
 /**
  * Throughput objective, limits on throughput and latency only: min-max DP over (stages, layers)
- * with labels (B, Σ latency), exact over the candidate tilings. `firstOnly`: use only each
+ * with labels (bottleneck, Σ latency), exact over the candidate tilings. `firstOnly`: use only each
  * range's fastest option (they are sorted by latency).
  */
 function fastest(ctx: DpContext, spec: HardwareSpec, firstOnly: boolean): TuneOutcome | undefined {
-  const c = ctx.s.config;
-  const maxB = spec.minThroughput !== undefined ? c.batch / spec.minThroughput : Infinity;
-  const maxLat = spec.maxLatency ?? Infinity;
+  const c = ctx.settings.config;
+  const maxBottleneck = spec.minThroughput !== undefined ? c.batch / spec.minThroughput : Infinity;
+  const maxLatency = spec.maxLatency ?? Infinity;
   const watchLatency = spec.maxLatency !== undefined;
   const cells = emptyCells(ctx);
   forEachTransition(ctx, cells, (_k, i, j, part, options, before, cell) => {
@@ -197,21 +197,21 @@ function fastest(ctx: DpContext, spec: HardwareSpec, firstOnly: boolean): TuneOu
     for (let n = 0; n < (firstOnly ? 1 : options.length); n++) {
       const o = options[n];
       ctx.explored++;
-      const stageB = Math.max(o.lat, linkTime);
+      const stageBottleneck = Math.max(o.latency, linkTime);
       for (const p of before) {
-        const B = Math.max(p.B, stageB);
-        const lat = p.lat + o.lat + linkTime;
-        if (B > maxB || lat > maxLat) continue;
-        const psd = p.psd + o.psd;
-        const e = p.e + o.e;
+        const bottleneck = Math.max(p.bottleneck, stageBottleneck);
+        const latency = p.latency + o.latency + linkTime;
+        if (bottleneck > maxBottleneck || latency > maxLatency) continue;
+        const basePower = p.basePower + o.basePower;
+        const trafficEnergy = p.trafficEnergy + o.trafficEnergy;
         if (!watchLatency) {
           // One label per cell: the lowest bottleneck, then the least energy per batch.
           const held = cell[0];
-          if (held && (B > held.B || (B === held.B && psd * B + e >= held.psd * held.B + held.e))) continue;
-          cell[0] = { B, lat, psd, e, cost: 0, prev: p, start: i, part, option: o };
-        } else if (!cell.some((h) => h.B <= B && h.lat <= lat)) {
-          const label: Label = { B, lat, psd, e, cost: 0, prev: p, start: i, part, option: o };
-          ctx.capped = insertPareto(cell, label, (a, b) => a.B <= b.B && a.lat <= b.lat, (a, b) => preferred(a, b, 'throughput')) || ctx.capped;
+          if (held && (bottleneck > held.bottleneck || (bottleneck === held.bottleneck && basePower * bottleneck + trafficEnergy >= held.basePower * held.bottleneck + held.trafficEnergy))) continue;
+          cell[0] = { bottleneck, latency, basePower, trafficEnergy, cost: 0, prev: p, start: i, part, option: o };
+        } else if (!cell.some((h) => h.bottleneck <= bottleneck && h.latency <= latency)) {
+          const label: Label = { bottleneck, latency, basePower, trafficEnergy, cost: 0, prev: p, start: i, part, option: o };
+          ctx.capped = insertPareto(cell, label, (a, b) => a.bottleneck <= b.bottleneck && a.latency <= b.latency, (a, b) => preferred(a, b, 'throughput')) || ctx.capped;
         }
       }
     }
@@ -219,7 +219,7 @@ function fastest(ctx: DpContext, spec: HardwareSpec, firstOnly: boolean): TuneOu
   let best: Label | undefined;
   for (const label of finalLabels(ctx, cells)) if (!best || preferred(label, best, 'throughput')) best = label;
   if (!best) return undefined;
-  const design = toDesign(best, ctx.L);
+  const design = toDesign(best, ctx.layerCount);
   return { design, metrics: evaluatePipeline(ctx.layers, design, c), explored: ctx.explored, capped: ctx.capped };
 }
 
@@ -237,7 +237,7 @@ export const SWEEP_STEP = 0.02;
  * limit or the throughput objective it is a heuristic (measured in the tests).
  */
 function sweep(ctx: DpContext): TuneOutcome | undefined {
-  const { spec, s } = ctx;
+  const { spec, settings: s } = ctx;
   const c = s.config;
   const fastestDesign = fastest(ctx, { minThroughput: spec.minThroughput, maxLatency: spec.maxLatency }, true);
   if (!fastestDesign) return undefined;
@@ -245,11 +245,11 @@ function sweep(ctx: DpContext): TuneOutcome | undefined {
   const lo = Math.max(...fastestDesign.metrics.stages.map((st) => Math.max(st.latency, st.transfer)));
   const hi = Math.min(Math.max(ctx.table.slowest, ...ctx.link), spec.minThroughput !== undefined ? c.batch / spec.minThroughput : Infinity);
   const minStatic = Math.min(...ctx.partsFor(0).map((p) => c.parts[p].staticW));
-  const maxLat = spec.maxLatency ?? Infinity;
+  const maxLatency = spec.maxLatency ?? Infinity;
   const maxEnergy = spec.minEnergyEfficiency !== undefined ? (2 * macs * c.batch) / (1e9 * spec.minEnergyEfficiency) : Infinity;
   const maxPower = spec.maxPower ?? Infinity;
   const watchLatency = spec.maxLatency !== undefined;
-  const maxB = spec.minThroughput !== undefined ? c.batch / spec.minThroughput : Infinity;
+  const maxBottleneck = spec.minThroughput !== undefined ? c.batch / spec.minThroughput : Infinity;
   let best: Label | undefined;
   let bestEnergy = Infinity;
   for (let U = lo; U <= hi * (1 + 1e-12); U = U < hi && U * (1 + SWEEP_STEP) > hi ? hi : U * (1 + SWEEP_STEP)) {
@@ -263,52 +263,52 @@ function sweep(ctx: DpContext): TuneOutcome | undefined {
         // One label per cell: only the option with the least energy at period U matters.
         let o: StageOption | undefined;
         for (const k of options) {
-          if (k.lat > U) break; // sorted by latency
+          if (k.latency > U) break; // sorted by latency
           ctx.explored++;
-          if (!o || k.psd * U + k.e < o.psd * U + o.e) o = k;
+          if (!o || k.basePower * U + k.trafficEnergy < o.basePower * U + o.trafficEnergy) o = k;
         }
         const p = before[0];
-        if (!o || p.psd + o.psd > maxPower || p.e + o.e > maxEnergy) return;
-        const cost = p.cost + o.psd * U + o.e;
+        if (!o || p.basePower + o.basePower > maxPower || p.trafficEnergy + o.trafficEnergy > maxEnergy) return;
+        const cost = p.cost + o.basePower * U + o.trafficEnergy;
         if (cell.length > 0 && cost >= cell[0].cost) return;
-        const B = Math.max(p.B, o.lat, linkTime);
-        cell[0] = { B, lat: p.lat + o.lat + linkTime, psd: p.psd + o.psd, e: p.e + o.e, cost, prev: p, start: i, part, option: o };
+        const bottleneck = Math.max(p.bottleneck, o.latency, linkTime);
+        cell[0] = { bottleneck, latency: p.latency + o.latency + linkTime, basePower: p.basePower + o.basePower, trafficEnergy: p.trafficEnergy + o.trafficEnergy, cost, prev: p, start: i, part, option: o };
         return;
       }
       for (const o of options) {
-        if (o.lat > U) break;
+        if (o.latency > U) break;
         ctx.explored++;
         for (const p of before) {
-          const lat = p.lat + o.lat + linkTime;
-          const psd = p.psd + o.psd;
-          const e = p.e + o.e;
-          const cost = p.cost + o.psd * U + o.e;
-          if (lat > maxLat || psd > maxPower || e > maxEnergy || cell.some((h) => h.cost <= cost && h.lat <= lat)) continue;
-          const label: Label = { B: Math.max(p.B, o.lat, linkTime), lat, psd, e, cost, prev: p, start: i, part, option: o };
-          ctx.capped = insertPareto(cell, label, (a, b) => a.cost <= b.cost && a.lat <= b.lat, (a, b) => a.cost < b.cost) || ctx.capped;
+          const latency = p.latency + o.latency + linkTime;
+          const basePower = p.basePower + o.basePower;
+          const trafficEnergy = p.trafficEnergy + o.trafficEnergy;
+          const cost = p.cost + o.basePower * U + o.trafficEnergy;
+          if (latency > maxLatency || basePower > maxPower || trafficEnergy > maxEnergy || cell.some((h) => h.cost <= cost && h.latency <= latency)) continue;
+          const label: Label = { bottleneck: Math.max(p.bottleneck, o.latency, linkTime), latency, basePower, trafficEnergy, cost, prev: p, start: i, part, option: o };
+          ctx.capped = insertPareto(cell, label, (a, b) => a.cost <= b.cost && a.latency <= b.latency, (a, b) => a.cost < b.cost) || ctx.capped;
         }
       }
     });
-    // The labels carry what the spec and the objective read (B is the exact bottleneck).
+    // The labels carry what the spec and the objective read (bottleneck is the exact bottleneck).
     for (const label of finalLabels(ctx, cells)) {
-      const energy = label.psd * label.B + label.e;
-      const power = label.psd + label.e / label.B;
-      if (label.B > maxB || power > maxPower || energy > maxEnergy || label.lat > maxLat) continue;
+      const energy = label.basePower * label.bottleneck + label.trafficEnergy;
+      const power = label.basePower + label.trafficEnergy / label.bottleneck;
+      if (label.bottleneck > maxBottleneck || power > maxPower || energy > maxEnergy || label.latency > maxLatency) continue;
       if (!best || preferred(label, best, s.objective)) best = label;
       bestEnergy = Math.min(bestEnergy, energy);
     }
   }
   if (!best) return undefined;
-  const design = toDesign(best, ctx.L);
+  const design = toDesign(best, ctx.layerCount);
   return { design, metrics: evaluatePipeline(ctx.layers, design, c), explored: ctx.explored, capped: ctx.capped };
 }
 
-/** By the objective: throughput (lower B) then energy per batch, or the reverse. */
+/** By the objective: throughput (lower bottleneck) then energy per batch, or the reverse. */
 function preferred(a: Label, b: Label, objective: TuneObjective): boolean {
-  const ea = a.psd * a.B + a.e;
-  const eb = b.psd * b.B + b.e;
-  if (objective === 'throughput') return a.B < b.B || (a.B === b.B && ea < eb);
-  return ea < eb || (ea === eb && a.B < b.B);
+  const ea = a.basePower * a.bottleneck + a.trafficEnergy;
+  const eb = b.basePower * b.bottleneck + b.trafficEnergy;
+  if (objective === 'throughput') return a.bottleneck < b.bottleneck || (a.bottleneck === b.bottleneck && ea < eb);
+  return ea < eb || (ea === eb && a.bottleneck < b.bottleneck);
 }
 
 /** Adds a label unless one in the cell is no worse; drops those it makes redundant. True if capped. */
@@ -357,7 +357,7 @@ class StageTable {
     let cached = this.fixedCache.get(key);
     if (!cached) {
       const m = evaluateStage(this.layers, { part, layers: [i, j - 1], tiling }, 0, this.c, true);
-      cached = m.feasible ? [{ tiling, lat: m.latency, psd: m.basePower, e: trafficEnergy(m.trafficBytes, this.c.power) }] : [];
+      cached = m.feasible ? [{ tiling, latency: m.latency, basePower: m.basePower, trafficEnergy: trafficEnergy(m.trafficBytes, this.c.power) }] : [];
       this.slowest = Math.max(this.slowest, m.latency);
       this.fixedCache.set(key, cached);
     }
@@ -456,9 +456,9 @@ class StageTable {
       const g = Math.floor(t / splits);
       return {
         tiling: tilings[t],
-        lat: (cyc[t * W + j] - cyc[t * W + i]) / hz,
-        psd: psd[g * W * W + i * W + j],
-        e: (words[g * W + j] - words[g * W + i]) * joulesPerWord,
+        latency: (cyc[t * W + j] - cyc[t * W + i]) / hz,
+        basePower: psd[g * W * W + i * W + j],
+        trafficEnergy: (words[g * W + j] - words[g * W + i]) * joulesPerWord,
       };
     };
     if (this.keep !== 'fastest') {
@@ -492,8 +492,8 @@ class StageTable {
     }
     for (const cell of cells) {
       if (!cell) continue;
-      cell.sort((a, b) => a.lat - b.lat);
-      this.slowest = Math.max(this.slowest, cell[cell.length - 1].lat);
+      cell.sort((a, b) => a.latency - b.latency);
+      this.slowest = Math.max(this.slowest, cell[cell.length - 1].latency);
     }
     return cells;
   }
@@ -530,5 +530,5 @@ function addOption(cell: StageOption[], o: StageOption, envelope: boolean): void
 }
 
 function covers(a: StageOption, b: StageOption, envelope: boolean): boolean {
-  return a.lat <= b.lat && a.psd <= b.psd && (envelope ? a.psd * b.lat + a.e <= b.psd * b.lat + b.e : a.e <= b.e);
+  return a.latency <= b.latency && a.basePower <= b.basePower && (envelope ? a.basePower * b.latency + a.trafficEnergy <= b.basePower * b.latency + b.trafficEnergy : a.trafficEnergy <= b.trafficEnergy);
 }
