@@ -19,5 +19,5 @@ export {
   type OfmapRounding,
   type SystolicMetrics,
 } from './evaluate';
-export { hardwareDecisions, decodeShape, tuneLayers, betterDesign, type DesignChoices, type TuneOutcome } from './space';
-export { optionsSchema, resolveSettings, MODES, OBJECTIVES, OFMAP_ROUNDINGS, type ModelSettings, type SystolicOptions, type Mode, type Objective } from './options';
+export { hardwareDecisions, decodeShape, tuneLayers, betterDesign, OBJECTIVES, type DesignChoices, type Objective, type TuneOutcome } from './space';
+export { optionsSchema, resolveSettings, MODES, OFMAP_ROUNDINGS, type ModelSettings, type SystolicOptions, type Mode } from './options';

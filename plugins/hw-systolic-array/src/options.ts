@@ -4,12 +4,10 @@ import { closest, listOption, z } from '@coex/core';
 import { DATAFLOWS, DEFAULT_CONFIG, SYSTOLIC_CONFIGS, type ArrayShape, type Dataflow } from './configs';
 import { DEFAULT_ENERGY } from './energy';
 import type { ModelParams, OfmapRounding } from './evaluate';
-import type { DesignChoices } from './space';
+import { OBJECTIVES, type DesignChoices, type Objective } from './space';
 
 export const MODES = ['fixed', 'sample', 'tune'] as const;
 export type Mode = (typeof MODES)[number];
-export const OBJECTIVES = ['throughput', 'energyEfficiency'] as const;
-export type Objective = (typeof OBJECTIVES)[number];
 export const OFMAP_ROUNDINGS = ['floor', 'scalesim'] as const;
 
 /** A string that must be one of `values`; a near miss gets a "did you mean" hint. */

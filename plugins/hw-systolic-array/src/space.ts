@@ -6,7 +6,10 @@
 import { checkSpec, type ConvLayerShape, type Decision, type HardwareSpec } from '@coex/core';
 import type { ArrayShape, Dataflow } from './configs';
 import { capViolations, computeAll, evaluateLayers, type ModelParams, type SystolicMetrics } from './evaluate';
-import type { Objective } from './options';
+
+/** What the tuner maximises (the other metric breaks ties). */
+export const OBJECTIVES = ['throughput', 'energyEfficiency'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
 
 export interface DesignChoices {
   rows: readonly number[];
