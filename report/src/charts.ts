@@ -33,9 +33,16 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
 const WIDTH = 420;
 const HEIGHT = 260;
 
+/** The arms' colours, in arm order (vega's tableau10), shared with the dashboard so an arm keeps its colour. */
+export const ARM_PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'] as const;
+
+export function armColors(labels: readonly string[]): string[] {
+  return labels.map((_, i) => ARM_PALETTE[i % ARM_PALETTE.length]);
+}
+
 function armColor(labels: string[]) {
   // Opaque legend symbols (marks may be faint) and whole labels (arm labels are the user's names).
-  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels }, sort: labels, legend: { symbolOpacity: 1, labelLimit: 0 } };
+  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels, range: armColors(labels) }, sort: labels, legend: { symbolOpacity: 1, labelLimit: 0 } };
 }
 
 /** A wide spread of positive values reads better on a log axis. */
