@@ -67,7 +67,7 @@ describe('coex dashboard: API', function () {
     expect(run).to.include({ id: 'main', status: 'finished', progress: 1 });
     expect(run.counts.sampled).to.equal(8);
     expect(run.counts.pruned + run.counts.trained + run.counts.failed).to.equal(8);
-    expect(summary.spec).to.deep.equal({ minThroughput: 500 });
+    expect(summary.spec).to.deep.equal({ minThroughput: 150 });
     expect(summary.hypervolume.tiny).to.have.length(run.counts.trained + run.counts.failed);
     expect(summary.hypervolumeBySeconds.length).to.equal(summary.hypervolume.tiny.length);
     expect(Object.keys(summary.stageSeconds.tiny)).to.include.members(['sample', 'fastEvaluate', 'prune', 'train', 'reward']);
