@@ -129,7 +129,7 @@ describe('coex ablate and coex report', function () {
     const written = JSON.parse(report.stdout);
     expect(written.html).to.equal(path.join(dir, 'report.html'));
     expect(written.charts.map((f: string) => path.relative(dir, f)).sort()).to.deep.equal(
-      ['counts', 'hypervolume', 'pareto-energyEfficiency', 'pareto-throughput', 'stage-time'].map((n) => path.join('report', `${n}.svg`)));
+      ['accuracy-trial', 'counts', 'hypervolume', 'pareto-energyEfficiency', 'pareto-throughput', 'stage-time'].map((n) => path.join('report', `${n}.svg`)));
     for (const plane of ['pareto-throughput', 'pareto-energyEfficiency']) {
       const svg = fs.readFileSync(path.join(dir, 'report', `${plane}.svg`), 'utf8');
       const legend = svg.slice(svg.indexOf('role-legend'));
