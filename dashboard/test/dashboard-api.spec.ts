@@ -4,9 +4,10 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { prepareStudy, runStudy } from '@coex/core';
 import { ARM_PALETTE } from '@coex/report';
 import { startDashboard, type Dashboard, type Summary, type TrialRow } from '../src';
-import { doneTrial, get, hashFolder, tempDir, tinyRun, writeTrial } from './helpers';
+import { TINY_PRESET, doneTrial, get, hashFolder, tempDir, tinyRun, writeTrial } from './helpers';
 
 /** Collects the `update` events of an SSE stream. */
 function follow(url: string): { events: { revision: number }[]; close(): void; next(count: number, ms: number): Promise<void> } {
@@ -114,6 +115,30 @@ describe('coex dashboard: API', function () {
     } finally {
       stream.close();
     }
+  });
+
+  it('a study: every run with its arm and seed, each arm in the report\'s colour', async () => {
+    const studyDir = path.join(tempDir(), 'study');
+    const prepared = prepareStudy({
+      arms: [{ label: 'random', preset: TINY_PRESET }, { label: 'evolution', preset: path.join(TINY_PRESET, '..', 'tiny-evolution.ts') }],
+      seeds: [1],
+      budget: 4,
+      out: studyDir,
+    });
+    try {
+      await runStudy(prepared);
+    } finally {
+      prepared.release();
+    }
+    dashboard = await startDashboard(studyDir, { port: 0 });
+    const summary = JSON.parse((await get(`${dashboard.url}api/summary`)).body) as Summary;
+    expect(summary.kind).to.equal('study');
+    expect(summary.arms.map((a) => [a.label, a.color])).to.deep.equal([['random', ARM_PALETTE[0]], ['evolution', ARM_PALETTE[1]]]);
+    expect(summary.runs.map((r) => [r.arm, r.seed, r.status, r.counts.sampled])).to.deep.equal([['random', 1, 'finished', 4], ['evolution', 1, 'finished', 4]]);
+    expect(Object.keys(summary.stageSeconds)).to.deep.equal(['random', 'evolution']);
+    const trials = JSON.parse((await get(`${dashboard.url}api/trials`)).body) as TrialRow[];
+    expect(trials).to.have.length(8);
+    expect(new Set(trials.map((t) => `${t.arm}:${t.run}`))).to.deep.equal(new Set(summary.runs.map((r) => `${r.arm}:${r.id}`)));
   });
 
   it('off loopback, every request needs the token (401 without it, 403 when wrong), then a cookie', async () => {
