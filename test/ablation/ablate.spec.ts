@@ -191,7 +191,7 @@ describe('coex ablate and coex report', function () {
     const runs = tableCells(html, 'runs', 'data-run');
     for (const r of summary.runs) expect(runs[r.run.id].bestAccuracy).to.equal(r.best!.accuracy);
     expect(Number(/id="threshold" data-value="([^"]+)"/.exec(html)![1])).to.equal(threshold);
-    expect(html.match(/<svg /g)).to.have.length(5);
+    expect(html.match(/<svg /g)).to.have.length(6);
     expect(html).to.not.match(/<script|<link|src="http/);
     expect(html).to.include('budget: equal for every arm: 12 candidates per run');
     expect(html.match(/<details data-arm=/g)).to.have.length(2);
