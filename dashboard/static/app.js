@@ -21,8 +21,8 @@ const COLUMNS = [
   { key: 'latency', label: 'latency (ms)', num: true, format: (v) => (v == null ? '–' : fmt(v * 1000)) },
   { key: 'reward', label: 'reward', num: true, format: (v) => fmt(v) },
   { key: 'trainSeconds', label: 'train (s)', num: true, format: (v) => (v ? fmt(v) : '–') },
-  { key: 'network', label: 'network (kernel x filters /stride)', mono: true },
-  { key: 'design', label: 'design', mono: true },
+  { key: 'network', label: 'network', mono: true, title: 'kernel x filters per layer, /stride when not 1' },
+  { key: 'design', label: 'design', mono: true, title: 'hardware part [first-last layer] per pipeline stage; hover a cell for the whole record' },
   { key: 'note', label: 'note' },
 ];
 
@@ -64,7 +64,7 @@ const TOOLTIP = [
   { field: 'design', title: 'design' },
   { field: 'accuracy', title: 'accuracy', format: '.2%' },
   { field: 'throughput', title: 'throughput (images/s)', format: ',.4~r' },
-  { field: 'energyEfficiency', title: 'energy efficiency (GOPS/W)', format: ',.4~r' },
+  { field: 'energyEfficiency', title: 'energy eff. (GOPS/W)', format: ',.4~r' },
 ];
 const METRICS = {
   accuracy: { title: 'validation accuracy', axis: { format: '.0%' } },
@@ -102,7 +102,7 @@ function pointLayer(values, x, y) {
       y: { field: y, type: 'quantitative', title: METRICS[y].title, scale: y === 'accuracy' ? { zero: false } : axisScale(values.map((p) => p[y])), axis: METRICS[y].axis },
       color: armColor(),
       shape: statusShape(values),
-      opacity: { condition: { test: "datum.status === 'done'", value: 0.8 }, value: 0.45 },
+      opacity: { condition: { test: "datum.status === 'done'", value: 0.85 }, value: 0.6 },
       tooltip: TOOLTIP,
     },
   };
@@ -181,7 +181,7 @@ function accuracyTrialSpec() {
     return { run: t.run, arm: t.arm, seq: t.seq, best: b };
   });
   return {
-    width: WIDTH * 1.4, height: HEIGHT, title: { text: 'accuracy vs trial', fontSize: 13 },
+    width: WIDTH, height: HEIGHT, title: { text: 'accuracy vs trial', fontSize: 13 },
     layer: [
       { data: { values: rows }, mark: { type: 'point', filled: true, size: 45, opacity: 0.75 },
         encoding: { x: { field: 'seq', type: 'quantitative', title: 'trial', axis: { tickMinStep: 1 } }, y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } }, color: armColor(), tooltip: TOOLTIP } },
@@ -195,7 +195,7 @@ function accuracyTrialSpec() {
 function curvesSpec() {
   const values = state.trials.filter((t) => Array.isArray(t.curve)).flatMap((t) => t.curve.map((p) => ({ arm: t.arm, run: t.run, label: t.label, network: t.network, id: `${t.run}/${t.seq}`, ...p })));
   return {
-    width: WIDTH * 1.4, height: HEIGHT, title: { text: 'validation accuracy during training', fontSize: 13 },
+    width: WIDTH * 1.3, height: HEIGHT, title: { text: 'validation accuracy during training', fontSize: 13 },
     data: { values },
     mark: { type: 'line', point: { size: 18 }, opacity: 0.7 },
     encoding: {
@@ -212,7 +212,7 @@ function stageSpec() {
   const labels = state.summary.arms.map((a) => a.label);
   const values = labels.flatMap((arm) => STAGES.map((stage) => ({ arm, stage, seconds: state.summary.stageSeconds[arm]?.[stage] ?? 0 })));
   return {
-    width: WIDTH * 2.4, height: Math.max(40, 30 * labels.length), title: { text: 'seconds per stage', fontSize: 13 },
+    width: WIDTH * 1.3, height: Math.max(40, 30 * labels.length), title: { text: 'seconds per stage', fontSize: 13 },
     data: { values },
     mark: 'bar',
     encoding: {
@@ -253,7 +253,8 @@ function renderRuns() {
     const bar = el('td', { class: 'progress' });
     const outer = el('div', { class: 'bar', title: `${Math.round(r.progress * 100)}% of the budget (${r.budget.candidates} candidates${r.budget.trained ? `, ${r.budget.trained} trained` : ''})` });
     outer.append(el('div', { class: 'fill', style: `width:${(r.progress * 100).toFixed(1)}%;background:${color}` }));
-    bar.append(outer, el('span', { class: 'pct' }, `${r.counts.sampled}/${r.budget.candidates}`));
+    const trained = r.counts.trained + r.counts.failed;
+    bar.append(outer, el('span', { class: 'pct' }, `${r.counts.sampled}/${r.budget.candidates} candidates${r.budget.trained ? ` · ${trained}/${r.budget.trained} trained` : ''}`));
     tr.append(arm, el('td', { class: 'mono' }, r.id), el('td', { class: 'num' }, String(r.seed)), el('td', { class: `status s-${r.status.replace(/\s/g, '-')}` }, r.status), bar,
       ...['sampled', 'pruned', 'trained', 'failed', 'training'].map((k) => el('td', { class: 'num' }, String(r.counts[k] ?? 0))),
       el('td', { class: 'num' }, pct(r.bestAccuracy)));
@@ -281,7 +282,7 @@ function renderTrials() {
   const columns = COLUMNS.filter((c) => !c.study || study);
   const head = document.querySelector('#trials thead tr');
   head.replaceChildren(...columns.map((c) => {
-    const th = el('th', { 'data-key': c.key, class: c.num ? 'num sortable' : 'sortable', title: 'click to sort' }, c.label);
+    const th = el('th', { 'data-key': c.key, class: c.num ? 'num sortable' : 'sortable', title: `${c.title ? `${c.title}; ` : ''}click to sort` }, c.label);
     if (state.sort.key === c.key) th.dataset.sort = state.sort.dir > 0 ? 'asc' : 'desc';
     th.addEventListener('click', () => {
       state.sort = { key: c.key, dir: state.sort.key === c.key ? -state.sort.dir : c.num ? -1 : 1 };
@@ -304,7 +305,7 @@ function renderTrials() {
     for (const c of columns) {
       const v = t[c.key];
       const text = c.format ? c.format(v) : v == null || v === '' ? '–' : String(v);
-      const td = el('td', { class: [c.num ? 'num' : '', c.mono ? 'mono' : '', c.key === 'status' ? `status s-${t.status}` : ''].join(' ').trim() }, text);
+      const td = el('td', { class: [c.num ? 'num' : '', c.mono ? `mono col-${c.key}` : '', c.key === 'note' ? 'col-note' : '', c.key === 'status' ? `status s-${t.status}` : ''].join(' ').trim() }, text);
       if (c.key === 'design') td.title = JSON.stringify(t.candidate.design ?? null);
       if (c.key === 'note' && v) td.title = v;
       tr.append(td);
