@@ -65,6 +65,7 @@ const TOOLTIP = [
   { field: 'accuracy', title: 'accuracy', format: '.2%' },
   { field: 'throughput', title: 'throughput (images/s)', format: ',.4~r' },
   { field: 'energyEfficiency', title: 'energy eff. (GOPS/W)', format: ',.4~r' },
+  { field: 'note', title: 'note' },
 ];
 const METRICS = {
   accuracy: { title: 'validation accuracy', axis: { format: '.0%' } },
@@ -325,7 +326,7 @@ async function refresh() {
   state.trials = trials.map((t) => ({
     ...t,
     label: study ? `${t.run} #${t.seq}` : `#${t.seq}`,
-    note: t.prunedReason ?? t.error ?? (t.feasible === false ? 'infeasible' : ''),
+    note: t.prunedReason ?? t.error ?? (t.feasible === false ? 'infeasible' : undefined),
   }));
   document.getElementById('kind').textContent = study ? `· study, ${summary.arms.length} arms` : '· run';
   document.getElementById('dir').textContent = summary.dir;

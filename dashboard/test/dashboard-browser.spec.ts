@@ -100,14 +100,15 @@ describe('coex dashboard in headless Chromium', function () {
     const dashboard = await startDashboard(live, { port: 0, pollMs: 200 });
     dashboards.push(dashboard);
     const { page, errors } = await open(dashboard.url);
-    await page.evaluate(() => { (window as unknown as { loadedOnce: boolean }).loadedOnce = true; });
+    // Page code as strings: the tests compile without the DOM library.
+    await page.evaluate('window.loadedOnce = true');
     const revision = Number(await page.getAttribute('body', 'data-drawn'));
     expect(await page.locator('#trials tbody tr[data-seq="8"]').count()).to.equal(0);
 
     await writeTrial(live, 'main', doneTrial(8, 0.99, 100_000));
     await page.waitForSelector('#trials tbody tr[data-seq="8"]', { timeout: 10_000 });
-    await page.waitForFunction((r) => Number(document.body.dataset.drawn) > r, revision, { timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).to.equal(true);
+    await page.waitForFunction(`Number(document.body.dataset.drawn) > ${revision}`, undefined, { timeout: 10_000 });
+    expect(await page.evaluate('window.loadedOnce')).to.equal(true);
     expect(await page.locator('#trials tbody tr[data-seq="8"] td:nth-child(4)').textContent()).to.equal('99.00%');
     expect(await page.locator('#trials tbody tr[data-seq="8"] td.mono').first().textContent()).to.equal('7x64 5x48/2');
     // Its curve is drawn, and it joins the front.

@@ -1,36 +1,19 @@
 // `coex dashboard`: a live local web page of a run or a study. Core does not depend on the server
-// or the chart libraries: the command loads @coex/dashboard at run time (from the folder, the
-// current folder or beside core, like plugins and @coex/report) and calls its startDashboard().
+// or the chart libraries: the command loads @coex/dashboard at run time and calls startDashboard().
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors';
 import { CONFIG_FILE } from '../experiment';
-import { searchPaths } from '../resolve';
 import { STUDY_FILE } from '../study';
-import { CORE_VERSION } from '../version';
+import { loadOptionalPackage } from './optional-package';
 
 export const DASHBOARD_PACKAGE = '@coex/dashboard';
 
 /** What the command needs from @coex/dashboard. */
 export interface DashboardModule {
   startDashboard(dir: string, options?: { port?: number; host?: string }): Promise<{ url: string; token?: string; close(): Promise<void> }>;
-}
-
-function loadDashboardModule(baseDir: string): DashboardModule {
-  let file: string;
-  try {
-    file = require.resolve(DASHBOARD_PACKAGE, { paths: searchPaths(baseDir) });
-  } catch {
-    throw new UserError(`coex dashboard needs the package ${DASHBOARD_PACKAGE}, which is not installed here; install it (npm install ${DASHBOARD_PACKAGE}) in this project or beside @coex/core`);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(file) as Partial<DashboardModule>;
-  if (typeof loaded?.startDashboard !== 'function') {
-    throw new UserError(`${DASHBOARD_PACKAGE} (${file}) has no startDashboard(): install a version of it built for @coex/core ${CORE_VERSION}`);
-  }
-  return loaded as DashboardModule;
 }
 
 function port(value: string): number {
@@ -51,7 +34,7 @@ export function registerDashboard(program: Command): void {
       if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
         throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
       }
-      const { startDashboard } = loadDashboardModule(absolute);
+      const { startDashboard } = loadOptionalPackage<DashboardModule>(DASHBOARD_PACKAGE, 'startDashboard', 'dashboard', absolute);
       const dashboard = await startDashboard(absolute, { port: opts.port, host: opts.host });
       process.stdout.write(`coex dashboard: ${absolute}\n  open ${dashboard.url}\n` +
         (dashboard.token ? `  (bound to ${opts.host}: the token in this URL is required; it is not stored anywhere)\n` : '') +
