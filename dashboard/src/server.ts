@@ -53,6 +53,16 @@ export async function buildServer({ watcher, token }: ServerOptions): Promise<Fa
   await app.register(cookie);
   const assets = new Map(Object.entries(ASSETS).map(([url, a]) => [url, { body: fs.readFileSync(a.file()), type: a.type }]));
 
+  if (!token) {
+    // Without a token only loopback names may reach it: a web page that points its own host name at
+    // 127.0.0.1 (DNS rebinding) sends that name as Host and is refused.
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const host = (request.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+      if (isLoopback(host)) return;
+      reply.code(403).type('text/plain; charset=utf-8').send(`coex dashboard: Host ${request.headers.host ?? '(none)'} is not a loopback name; open it as 127.0.0.1 or localhost\n`);
+      return reply;
+    });
+  }
   if (token) {
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const query = (request.query as Record<string, unknown>)?.token;

@@ -88,6 +88,9 @@ describe('coex dashboard: API', function () {
     expect(summary.fronts.throughput.tiny.length).to.be.greaterThan(0);
 
     expect((await get(dashboard.url)).body).to.include('<title>Coex dashboard</title>');
+    // Bound to loopback without a token, a request naming another host (DNS rebinding) is refused.
+    expect((await get(`${dashboard.url}api/trials`, { host: 'attacker.example:8770' })).status).to.equal(403);
+    expect((await get(`${dashboard.url}api/trials`, { host: 'localhost' })).status).to.equal(200);
     expect((await get(`${dashboard.url}vendor/vega-embed.min.js`)).status).to.equal(200);
     await dashboard.close();
     dashboard = undefined;
