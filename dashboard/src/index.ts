@@ -45,7 +45,12 @@ export async function startDashboard(dir: string, options: DashboardOptions = {}
     layout = { kind: 'run', config: opened.config };
   }
   const watcher = new StoreWatcher(absolute, store, layout, options.pollMs);
-  await watcher.start();
+  try {
+    await watcher.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const token = isLoopback(host) ? undefined : crypto.randomBytes(24).toString('hex');
   const app = await buildServer({ watcher, token });
   try {

@@ -33,6 +33,7 @@ export class StoreWatcher {
   private lastSignature = '';
   private lastRead = 0;
   private revision = 0;
+  private lastError = '';
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private readonly listeners = new Set<(s: Snapshot) => void>();
@@ -46,8 +47,9 @@ export class StoreWatcher {
 
   /** Reads the store once, then keeps following it. */
   async start(): Promise<Snapshot> {
-    await this.poll(true);
-    this.timer = setInterval(() => void this.poll(false), this.intervalMs);
+    // The first read's failure is the caller's (an unreadable store is an error at start).
+    await this.check(true);
+    this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
     return this.snapshot!;
   }
@@ -68,11 +70,14 @@ export class StoreWatcher {
     await this.store.close();
   }
 
-  private poll(force: boolean): Promise<void> {
+  private poll(): Promise<void> {
     if (this.polling) return this.polling;
-    this.polling = this.check(force).catch((error) => {
-      // A read that failed (e.g. the writer is migrating the file) is tried again next interval.
-      process.stderr.write(`coex dashboard: could not read the store: ${(error as Error).message}\n`);
+    this.polling = this.check(false).then(() => { this.lastError = ''; }, (error) => {
+      // A read that failed (e.g. the writer is migrating the file) is tried again next interval;
+      // the same failure is reported once, not every interval.
+      const message = (error as Error).message;
+      if (message !== this.lastError) process.stderr.write(`coex dashboard: could not read the store (trying again): ${message}\n`);
+      this.lastError = message;
     }).finally(() => { this.polling = undefined; });
     return this.polling;
   }
