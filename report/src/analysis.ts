@@ -3,7 +3,8 @@
 // equal-accuracy comparison of the arms with bootstrap intervals and permutation tests.
 import { UserError, checkSpec, countTrials, deriveSeed, hypervolume, paretoFront, type HardwareSpec, type Objective, type RunCounts, type Trial } from '@coex/core';
 import type { ArmData, ReportInput, RunData } from './data';
-import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationTest, sd, tInterval } from './stats';
+import { describeDesign, describeNetwork } from './describe';
+import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationFloor, permutationTest, sd, tInterval } from './stats';
 
 export const STAGES = ['sample', 'fastEvaluate', 'prune', 'train', 'reward'] as const;
 /** The planes of the Pareto plots: accuracy against each of these hardware metrics (all maximised). */
@@ -53,6 +54,21 @@ export interface PlanePoint {
   trial: number;
   accuracy: number;
   value: number;
+  /** Compact network and design (`3x36 5x48/2`, `XC7Z020[0-2] XC7A50T[3-6]`), for tooltips. */
+  network: string;
+  design: string;
+}
+
+/** A trained trial's accuracy in trial order, with the run's best so far (the accuracy-vs-trial chart). */
+export interface TrialAccuracy {
+  arm: string;
+  run: string;
+  seed: number;
+  trial: number;
+  accuracy: number;
+  best: number;
+  network: string;
+  design: string;
 }
 
 export interface FrontPlane {
@@ -93,7 +109,7 @@ export interface ArmComparison {
   /** mean / mean(baseline) - 1, with its bootstrap interval; null for the baseline itself. */
   improvement: { value: number; ci: [number, number] | null } | null;
   /** Two-sided permutation test of the difference in means against the baseline. */
-  test: { p: number; exact: boolean; draws: number } | null;
+  test: { p: number; exact: boolean; draws: number; /** The smallest p the exact test can give with these numbers of seeds. */ floor: number } | null;
   /** Effect sizes against the baseline (null for the baseline itself; a size is null when undefined). */
   effect: { hedgesG: number | null; cliffsDelta: number | null } | null;
 }
@@ -149,6 +165,9 @@ export interface ReportNumbers {
   budget: { equal: boolean; text: string; perArm: Record<string, ArmData['config']['budget']> };
   arms: ArmNumbers[];
   planes: FrontPlane[];
+  accuracyByTrial: TrialAccuracy[];
+  /** Each arm's hardware spec (the limits drawn on the charts). */
+  spec: Record<string, HardwareSpec>;
   hypervolume: HypervolumeNumbers;
   equalAccuracy: { threshold: number | null; source: string; comparisons: Comparison[]; best: BestDesign[]; levels: AccuracyLevels[] };
   specMisses: SpecMisses | null;
@@ -263,7 +282,7 @@ function compare(metric: string, title: string, perRun: Record<string, { seed: n
       },
       test: isBase || !xs.length || !base.length ? null : (() => {
         const r = permutationTest(xs, base, { seed: comparisonSeed(metric, label, 'permutation') })!;
-        return { p: r.p, exact: r.exact, draws: r.draws };
+        return { p: r.p, exact: r.exact, draws: r.draws, floor: r.exact ? permutationFloor(xs.length, base.length) : 1 / (1 + r.draws) };
       })(),
       effect: isBase || !xs.length || !base.length ? null : { hedgesG: hedgesG(xs, base) ?? null, cliffsDelta: cliffsDelta(xs, base) ?? null },
     };
@@ -277,11 +296,12 @@ const SPEC_KEYS = ['minThroughput', 'maxLatency', 'maxPower', 'minEnergyEfficien
 function studySpec(input: ReportInput, baseline: string): { spec: HardwareSpec; source: string } | null {
   const nonEmpty = (spec: HardwareSpec | undefined) => spec && SPEC_KEYS.some((k) => spec[k] !== undefined);
   const arms = [...input.arms].sort((a, b) => Number(b.label === baseline) - Number(a.label === baseline));
-  for (const arm of arms) if (nonEmpty(arm.config.spec)) return { spec: arm.config.spec, source: `the spec of arm ${arm.label}` };
+  const of = (arm: ArmData) => (input.kind === 'run' ? 'the run' : `arm ${arm.label}`);
+  for (const arm of arms) if (nonEmpty(arm.config.spec)) return { spec: arm.config.spec, source: `the spec of ${of(arm)}` };
   for (const arm of input.arms) {
     const report = arm.config.plugins.find((p) => p.name === '@coex/plugin-spec-report');
     const spec = Object.fromEntries(SPEC_KEYS.filter((k) => typeof report?.options[k] === 'number').map((k) => [k, report!.options[k]])) as HardwareSpec;
-    if (nonEmpty(spec)) return { spec, source: `spec-report's options in arm ${arm.label}` };
+    if (nonEmpty(spec)) return { spec, source: `spec-report's options in ${of(arm)}` };
   }
   return null;
 }
@@ -314,6 +334,27 @@ function specMisses(input: ReportInput, baseline: string): SpecMisses | null {
       };
     }),
   };
+}
+
+/**
+ * One note per pair of arms whose numbers of seeds put the exact permutation test's smallest
+ * possible p above 0.05: no difference between them can then be called significant, whatever the data.
+ */
+function pValueFloorNotes(comparisons: readonly Comparison[], baseline: string): string[] {
+  const notes = new Map<string, string>();
+  for (const c of comparisons) {
+    const base = c.arms.find((a) => a.label === baseline);
+    for (const a of c.arms) {
+      if (!a.test?.exact || a.test.floor <= 0.05 || !base) continue;
+      const key = `${a.label}:${a.n}:${base.n}`;
+      if (notes.has(key)) continue;
+      const splits = Math.round((a.n === base.n ? 2 : 1) / a.test.floor);
+      notes.set(key, `p-values have a floor: with ${a.n} seed${a.n === 1 ? '' : 's'} of ${a.label} and ${base.n} of ${baseline}, the exact permutation test ` +
+        `cannot give p below ${a.n === base.n ? '2' : '1'}/C(${a.n + base.n}, ${a.n}) = ${a.test.floor.toFixed(3)} (two-sided; 1/${splits} = ${(1 / splits).toFixed(3)} for one side), ` +
+        'so no difference between these arms can reach p < 0.05; run more seeds (4 per arm give 2/70 = 0.029).');
+    }
+  }
+  return [...notes.values()];
 }
 
 export function analyse(input: ReportInput, options: AnalysisOptions = {}): ReportNumbers {
@@ -354,7 +395,8 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
   for (const plane of PLANES) {
     const trials: PlanePoint[] = input.arms.flatMap((arm) => arm.runs.flatMap((run) => run.trials
       .filter((t) => t.status === 'done' && finite(t.metrics.accuracy) && finite(t.metrics[plane.metric]))
-      .map((t) => ({ arm: arm.label, run: run.id, seed: run.seed, trial: t.seq, accuracy: t.metrics.accuracy as number, value: t.metrics[plane.metric] as number }))));
+      .map((t) => ({ arm: arm.label, run: run.id, seed: run.seed, trial: t.seq, accuracy: t.metrics.accuracy as number, value: t.metrics[plane.metric] as number,
+        network: describeNetwork(t.candidate.architecture), design: describeDesign(t.candidate.design) }))));
     if (trials.length === 0) continue;
     const fronts: Record<string, PlanePoint[]> = {};
     for (const label of labels) {
@@ -423,6 +465,17 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
   comparisons.push(compare('accuracy', 'best accuracy', perRun((run) => bestAccuracy(run.trials)), baseline));
   comparisons.push(compare('hypervolume', 'hypervolume of the final front (scaled objectives)', Object.fromEntries(arms.map((a) => [a.label,
     a.runs.map((r) => ({ seed: r.seed, run: r.id, value: r.hypervolume }))])), baseline));
+  notes.push(...pValueFloorNotes(comparisons, baseline));
+
+  const accuracyByTrial: TrialAccuracy[] = input.arms.flatMap((arm) => arm.runs.flatMap((run) => {
+    let best = -Infinity;
+    return run.trials.filter((t) => t.status === 'done' && finite(t.metrics.accuracy)).map((t) => {
+      best = Math.max(best, t.metrics.accuracy as number);
+      return { arm: arm.label, run: run.id, seed: run.seed, trial: t.seq, accuracy: t.metrics.accuracy as number, best,
+        network: describeNetwork(t.candidate.architecture), design: describeDesign(t.candidate.design) };
+    });
+  }));
+  const single = input.kind === 'run' && input.arms.length === 1;
 
   return {
     dir: input.dir,
@@ -433,19 +486,29 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
     budget: { equal: input.budget.equal, text: budgetText(input), perArm: Object.fromEntries(input.arms.map((a) => [a.label, a.config.budget])) },
     arms,
     planes,
+    accuracyByTrial,
+    spec: Object.fromEntries(input.arms.map((a) => [a.label, a.config.spec ?? {}])),
     hypervolume: { objectives, reference, ideal, curves },
     equalAccuracy: { threshold, source, comparisons, best, levels: atLevels },
     specMisses: specMisses(input, baseline),
     method: {
-      fronts: 'Pareto fronts pool the trained trials of all seeds of an arm (what the arm found over the whole study); the spread over seeds is in the hypervolume bands and the statistics.',
-      hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')} of the baseline arm, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done or failed, in trial order); a run with fewer trained children keeps its final value.`,
-      band: 'mean over seeds and a 95% Student-t interval of the mean (mean ± t(0.975, n-1)·sd/√n), clipped to [0, 1], the range of a scaled hypervolume; no band with one seed.',
+      fronts: single
+        ? 'The Pareto fronts are the non-dominated trained trials of the run (accuracy and the hardware metric both maximised).'
+        : 'Pareto fronts pool the trained trials of all seeds of an arm (what the arm found over the whole study); the spread over seeds is in the hypervolume bands and the statistics.',
+      hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')}${single ? '' : ' of the baseline arm'}, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done or failed, in trial order); a run with fewer trained children keeps its final value.`,
       threshold: 'equal accuracy: per run, the best value among its trained trials whose validation accuracy reaches the threshold.',
       levels: 'the same at 5 accuracy levels evenly spaced from the threshold to the highest best accuracy of any run: one threshold hangs on each run\'s single best network above it, several show whether an arm is ahead across accuracies; runs that reach no trial at a level are left out of its mean.',
-      ci: `95% percentile bootstrap of the mean over seeds (${RESAMPLES} resamples, seeded); the relative improvement is mean(arm)/mean(baseline) - 1, bootstrapped by resampling the seeds of both arms independently.`,
-      effect: "effect sizes against the baseline over seeds: Hedges' g (difference in means over the pooled standard deviation, small-sample corrected) and Cliff's delta (P(arm > baseline) - P(arm < baseline) over all pairs of seeds).",
-      specMisses: "every trained network of every arm is held to one spec (the baseline arm's, else the first arm's that has one, else spec-report's options): the share that misses it, and by what factor (required/actual for a minimum such as throughput, actual/required for a maximum; the worst limit), as FNAS reports for accuracy-only NAS (7.81x).",
-      test: 'two-sided permutation test of the difference in means over seeds (exact over every split of the pooled values when there are at most 100000 splits, otherwise 20000 seeded random splits).',
+      specMisses: (single
+        ? "every trained network of the run is held to its spec (else spec-report's options)"
+        : "every trained network of every arm is held to one spec (the baseline arm's, else the first arm's that has one, else spec-report's options)") +
+        ": the share that misses it, and by what factor (required/actual for a minimum such as throughput, actual/required for a maximum; the worst limit), as FNAS reports for accuracy-only NAS (7.81x).",
+      // A single run has no seeds to spread over and no arm to compare with.
+      ...(single ? {} : {
+        band: 'mean over seeds and a 95% Student-t interval of the mean (mean ± t(0.975, n-1)·sd/√n), clipped to [0, 1], the range of a scaled hypervolume; no band with one seed.',
+        ci: `95% percentile bootstrap of the mean over seeds (${RESAMPLES} resamples, seeded); the relative improvement is mean(arm)/mean(baseline) - 1, bootstrapped by resampling the seeds of both arms independently.`,
+        effect: "effect sizes against the baseline over seeds: Hedges' g (difference in means over the pooled standard deviation, small-sample corrected) and Cliff's delta (P(arm > baseline) - P(arm < baseline) over all pairs of seeds).",
+        test: 'two-sided permutation test of the difference in means over seeds (exact over every split of the pooled values when there are at most 100000 splits, otherwise 20000 seeded random splits).',
+      }),
     },
     notes,
   };

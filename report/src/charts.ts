@@ -21,7 +21,7 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
   const { vega, vegaLite } = await load();
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
+    const svg = withTitles(await view.toSVG());
     return svg
       .replace(/\bid="([^"]+)"/g, `id="${idPrefix}-$1"`)
       .replace(/url\(#([^)]+)\)/g, `url(#${idPrefix}-$1)`);
@@ -30,12 +30,47 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
   }
 }
 
+/**
+ * Static tooltips: vega writes each mark's description (the `description` channel, or vega-lite's
+ * own "field: value; ..." text) as aria-label; an SVG <title> child makes the browser show it on
+ * hover, with no script in the page.
+ */
+function withTitles(svg: string): string {
+  return svg.replace(/<path aria-label="([^"]*)" role="graphics-symbol"([^>]*?)\/>/g, '<path aria-label="$1" role="graphics-symbol"$2><title>$1</title></path>');
+}
+
+/** A point's tooltip: which trial, its network and design, and its metrics. */
+function pointTip(p: { arm: string; run: string; trial: number; accuracy: number; network: string; design: string }, extra: string, single: boolean): string {
+  return [`trial ${p.trial}${single ? '' : ` (${p.run})`}`, `network: ${p.network}`, `design: ${p.design}`, `accuracy: ${(p.accuracy * 100).toFixed(2)}%`, extra].filter(Boolean).join('\n');
+}
+
+const LIMITS: Record<string, string> = { throughput: 'minThroughput', energyEfficiency: 'minEnergyEfficiency' };
+
+/** Dashed rules at the spec's limit on `metric` (one per distinct value over the arms), with a label. */
+function specRules(numbers: ReportNumbers, metric: string) {
+  const limit = LIMITS[metric];
+  const values = [...new Set(Object.values(numbers.spec ?? {}).map((s) => (s as Record<string, unknown>)[limit]).filter((v): v is number => typeof v === 'number'))];
+  if (!limit || values.length === 0) return [];
+  const data = { values: values.map((v) => ({ v, text: `${limit} ${v}` })) };
+  return [
+    { data, mark: { type: 'rule' as const, color: '#c0392b', strokeDash: [6, 4] }, encoding: { x: { field: 'v', type: 'quantitative' as const } } },
+    { data, mark: { type: 'text' as const, color: '#c0392b', align: 'left' as const, baseline: 'top' as const, dx: 4, y: 4, fontSize: 10 }, encoding: { x: { field: 'v', type: 'quantitative' as const }, text: { field: 'text' } } },
+  ];
+}
+
 const WIDTH = 420;
 const HEIGHT = 260;
 
+/** The arms' colours, in arm order (vega's tableau10), shared with the dashboard so an arm keeps its colour. */
+export const ARM_PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'] as const;
+
+export function armColors(labels: readonly string[]): string[] {
+  return labels.map((_, i) => ARM_PALETTE[i % ARM_PALETTE.length]);
+}
+
 function armColor(labels: string[]) {
   // Opaque legend symbols (marks may be faint) and whole labels (arm labels are the user's names).
-  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels }, sort: labels, legend: { symbolOpacity: 1, labelLimit: 0 } };
+  return { field: 'arm', type: 'nominal' as const, title: 'arm', scale: { domain: labels, range: armColors(labels) }, sort: labels, legend: { symbolOpacity: 1, labelLimit: 0 } };
 }
 
 /** A wide spread of positive values reads better on a log axis. */
@@ -47,25 +82,30 @@ function axisScale(values: number[]) {
 
 export function buildCharts(numbers: ReportNumbers): Chart[] {
   const labels = numbers.arms.map((a) => a.label);
+  const single = numbers.kind === 'run' && labels.length === 1;
+  const pooled = numbers.seeds.length > 1;
   const charts: Chart[] = [];
   for (const plane of numbers.planes) {
-    const front = labels.flatMap((label, i) => (plane.fronts[label] ?? []).map((p, order) => ({ ...p, order, armIndex: i })));
+    const tip = (p: (typeof plane.trials)[number]) => pointTip(p, `${plane.title}: ${Number(p.value.toPrecision(4))}`, single);
+    const trials = plane.trials.map((p) => ({ ...p, tip: tip(p) }));
+    const front = labels.flatMap((label, i) => (plane.fronts[label] ?? []).map((p, order) => ({ ...p, order, armIndex: i, tip: tip(p) })));
     charts.push({
       name: `pareto-${plane.metric}`,
-      title: `Pareto fronts: accuracy vs ${plane.title}, seeds pooled`,
+      title: `Pareto front${single ? '' : 's'}: accuracy vs ${plane.title}${pooled ? ', seeds pooled' : ''}${specRules(numbers, plane.metric).length ? '; dashed: the spec' : ''} (hover a point for its trial)`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         width: WIDTH,
         height: HEIGHT,
         layer: [
           {
-            data: { values: plane.trials },
+            data: { values: trials },
             mark: { type: 'point', filled: true, opacity: 0.25, size: 25 },
             encoding: {
               x: { field: 'value', type: 'quantitative', title: plane.title, scale: axisScale(plane.trials.map((p) => p.value)) },
               y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } },
               // Same field and scale as the front layer: one shared legend.
               color: armColor(labels),
+              description: { field: 'tip' },
             },
           },
           {
@@ -77,8 +117,10 @@ export function buildCharts(numbers: ReportNumbers): Chart[] {
               color: armColor(labels),
               detail: { field: 'arm', type: 'nominal' },
               order: { field: 'order', type: 'quantitative' },
+              description: { field: 'tip' },
             },
           },
+          ...specRules(numbers, plane.metric),
         ],
       },
     });
@@ -87,7 +129,7 @@ export function buildCharts(numbers: ReportNumbers): Chart[] {
   if (curve.length) {
     charts.push({
       name: 'hypervolume',
-      title: 'Hypervolume of the running front vs trained children (mean and 95% band over seeds)',
+      title: `Hypervolume of the running front vs trained children${pooled ? ' (mean and 95% band over seeds)' : ''}`,
       spec: {
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
         width: WIDTH,
@@ -101,10 +143,31 @@ export function buildCharts(numbers: ReportNumbers): Chart[] {
       },
     });
   }
+  const accuracy = (numbers.accuracyByTrial ?? []).map((p) => ({ ...p, tip: pointTip(p, '', single) }));
+  if (accuracy.length) {
+    charts.push({
+      name: 'accuracy-trial',
+      title: `Validation accuracy against trial number; line: the best so far${single ? '' : ' (per run)'}`,
+      spec: {
+        $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+        width: WIDTH,
+        height: HEIGHT,
+        data: { values: accuracy },
+        encoding: {
+          x: { field: 'trial', type: 'quantitative', title: 'trial', axis: { tickMinStep: 1 } },
+          color: armColor(labels),
+        },
+        layer: [
+          { mark: { type: 'point', filled: true, opacity: 0.6, size: 30 }, encoding: { y: { field: 'accuracy', type: 'quantitative', title: 'validation accuracy', axis: { format: '.0%' }, scale: { zero: false } }, description: { field: 'tip' } } },
+          { mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5 }, encoding: { y: { field: 'best', type: 'quantitative' }, detail: { field: 'run', type: 'nominal' } } },
+        ],
+      },
+    });
+  }
   const statuses = ['sampled', 'pruned', 'trained', 'failed'] as const;
   charts.push({
     name: 'counts',
-    title: 'Candidates sampled, pruned, trained and failed (all seeds)',
+    title: `Candidates sampled, pruned, trained and failed${pooled ? ' (all seeds)' : ''}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: WIDTH,
@@ -121,7 +184,7 @@ export function buildCharts(numbers: ReportNumbers): Chart[] {
   });
   charts.push({
     name: 'stage-time',
-    title: 'Time spent per stage (seconds, summed over trials and seeds)',
+    title: `Time spent per stage (seconds, summed over trials${pooled ? ' and seeds' : ''})`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: WIDTH,

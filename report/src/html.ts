@@ -3,6 +3,7 @@
 import type { AccuracyLevels, ArmComparison, Comparison, ReportNumbers } from './analysis';
 import { STAGES } from './analysis';
 import type { ReportInput } from './data';
+import { describeDesign, describeNetwork } from './describe';
 
 export interface RenderedChart {
   name: string;
@@ -31,13 +32,6 @@ const text = (s: string, cls?: string) => `<td${cls ? ` class="${cls}"` : ''}>${
 const head = (cells: string[]) => `<thead><tr>${cells.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>`;
 const interval = (ci: [number, number] | null, format: (x: number) => string) => (ci ? `[${format(ci[0])}, ${format(ci[1])}]` : '–');
 
-function describeArchitecture(arch: unknown): string {
-  const a = arch as { kind?: string; layers?: { kernel: number; filters: number; stride: number }[] };
-  if (a?.kind === 'chain-cnn' && Array.isArray(a.layers)) return a.layers.map((l) => `${l.kernel}x${l.kernel}/${l.stride}·${l.filters}`).join(' → ');
-  const json = JSON.stringify(arch);
-  return json.length > 160 ? `${json.slice(0, 157)}…` : json;
-}
-
 function countsTable(numbers: ReportNumbers): string {
   const rows = numbers.arms.map((a) =>
     `<tr data-arm="${escapeHtml(a.label)}">${text(a.label)}${num(a.runs.length, 'number', 'runs')}` +
@@ -60,8 +54,8 @@ function bestDesignsTable(numbers: ReportNumbers): string {
   const rows = best.map((b) =>
     `<tr data-arm="${escapeHtml(b.arm)}" data-by="${b.by}">${text(b.by)}${text(b.arm)}${text(b.run)}${num(b.trial, 'number', 'trial')}` +
     num(b.metrics.accuracy, 'percent', 'accuracy') + num(b.metrics.throughput, 'number', 'throughput') + num(b.metrics.energyEfficiency, 'number', 'energyEfficiency') +
-    text(describeArchitecture(b.architecture), 'mono') + `<td class="mono" title="${escapeHtml(JSON.stringify(b.design ?? null))}">${escapeHtml(b.design ? describeArchitecture(b.design) : '–')}</td></tr>`);
-  return `<table id="best-designs">${head(['best by', 'arm', 'run', 'trial', 'accuracy', 'throughput (images/s)', 'energy efficiency (GOPS/W)', 'architecture (kernel/stride·filters)', 'design'])}<tbody>${rows.join('')}</tbody></table>`;
+    text(describeNetwork(b.architecture), 'mono') + `<td class="mono" data-key="design" title="${escapeHtml(JSON.stringify(b.design ?? null))}">${escapeHtml(describeDesign(b.design))}</td></tr>`);
+  return `<table id="best-designs">${head(['best by', 'arm', 'run', 'trial', 'accuracy', 'throughput (images/s)', 'energy efficiency (GOPS/W)', 'network (kernel x filters, /stride)', 'design (part[layers] per stage)'])}<tbody>${rows.join('')}</tbody></table>`;
 }
 
 function comparisonTable(c: Comparison, baseline: string): string {
@@ -73,7 +67,8 @@ function comparisonTable(c: Comparison, baseline: string): string {
     num(a.n, 'number', 'n') + num(a.mean, kind, 'mean') + num(a.sd, kind, 'sd') + `<td data-key="ci">${interval(a.ci, f)}</td>` +
     `<td class="num" data-key="improvement"${a.improvement ? ` data-value="${a.improvement.value}"` : ''}>${signedPercent(a.improvement?.value)}</td>` +
     `<td data-key="improvement-ci">${interval(a.improvement?.ci ?? null, signedPercent)}</td>` +
-    num(a.test?.p ?? null, 'p', 'p') + num(a.effect?.hedgesG ?? null, 'number', 'hedgesG') + num(a.effect?.cliffsDelta ?? null, 'number', 'cliffsDelta') + '</tr>';
+    num(a.test?.p ?? null, 'p', 'p').replace('<td', a.test ? `<td data-floor="${a.test.floor}" title="smallest p possible with these seeds: ${formatValue(a.test.floor, 'p')}"` : '<td') +
+    num(a.effect?.hedgesG ?? null, 'number', 'hedgesG') + num(a.effect?.cliffsDelta ?? null, 'number', 'cliffsDelta') + '</tr>';
   return `<table id="compare-${c.metric}" class="compare"><caption>${escapeHtml(c.title)}</caption>` +
     head(['arm', 'per seed', 'n', 'mean', 'sd', '95% CI of the mean', `vs ${baseline}`, '95% CI', 'p (permutation)', "Hedges' g", "Cliff's δ"]) +
     `<tbody>${c.arms.map(row).join('')}</tbody></table>`;
@@ -123,6 +118,8 @@ export function renderHtml(numbers: ReportNumbers, input: ReportInput, charts: R
   const { threshold, source, comparisons } = numbers.equalAccuracy;
   const hv = numbers.hypervolume;
   const title = `Coex ${numbers.kind} report`;
+  // A run folder is one arm: no baseline, no pooling of seeds, no comparison of the arm with itself.
+  const single = numbers.kind === 'run' && labels.length === 1;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}: ${escapeHtml(numbers.dir)}</title><style>${STYLE}</style></head>
@@ -130,18 +127,20 @@ export function renderHtml(numbers: ReportNumbers, input: ReportInput, charts: R
 <h1>${escapeHtml(title)}</h1>
 <p><b>${escapeHtml(numbers.dir)}</b>${numbers.createdAt ? `, created ${escapeHtml(numbers.createdAt)}` : ''}</p>
 <ul>
-<li>arms: ${labels.map(escapeHtml).join(', ')} (baseline: ${escapeHtml(numbers.baseline)})</li>
-<li>seeds: ${numbers.seeds.join(', ')}</li>
+${single ? `<li>preset: ${escapeHtml(labels[0])}</li>
+<li>seed: ${numbers.seeds.join(', ')}</li>` : `<li>arms: ${labels.map(escapeHtml).join(', ')} (baseline: ${escapeHtml(numbers.baseline)})</li>
+<li>seeds: ${numbers.seeds.join(', ')}</li>`}
 <li id="budget" data-equal="${numbers.budget.equal}">budget: ${escapeHtml(numbers.budget.text)}</li>
 </ul>
 ${numbers.notes.length ? `<div class="notes"><ul>${numbers.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></div>` : ''}
 
-<h2>Pareto fronts</h2>
-<p>${escapeHtml(numbers.method.fronts)} Faint points: every trained trial; line: the arm's front.</p>
+<h2>Pareto front${single ? '' : 's'}</h2>
+<p>${escapeHtml(numbers.method.fronts)} Faint points: every trained trial; line: ${single ? 'the front' : "the arm's front"}; dashed red: the spec's limit. Hover a point for its trial, network and design.</p>
 ${chart('pareto') || '<p>No trial has hardware metrics.</p>'}
+${chart('accuracy-trial')}
 
 <h2>Hypervolume</h2>
-<p>${escapeHtml(numbers.method.hypervolume)} Band: ${escapeHtml(numbers.method.band)}</p>
+<p>${escapeHtml(numbers.method.hypervolume)}${numbers.method.band ? ` Band: ${escapeHtml(numbers.method.band)}` : ''}</p>
 <p>Reference point (worst over all arms and seeds): ${hv.objectives.map((o) => `${escapeHtml(o.metric)} = ${formatValue(hv.reference[o.metric])}`).join(', ')};
 best values: ${hv.objectives.map((o) => `${escapeHtml(o.metric)} = ${formatValue(hv.ideal[o.metric])}`).join(', ')}.</p>
 ${chart('hypervolume')}
@@ -152,13 +151,13 @@ ${chart('stage-time')}
 ${countsTable(numbers)}
 ${runsTable(numbers)}
 
-<h2>Comparison at equal accuracy</h2>
+<h2>${single ? 'Best designs at an accuracy threshold' : 'Comparison at equal accuracy'}</h2>
 <p id="threshold" data-value="${threshold ?? ''}">Accuracy threshold: <b>${formatValue(threshold, 'percent')}</b> (${escapeHtml(source)}). ${escapeHtml(numbers.method.threshold)}</p>
-<h3>Best design per arm (seeds pooled)</h3>
+<h3>${single ? 'Best designs' : `Best design per arm${numbers.seeds.length > 1 ? ' (seeds pooled)' : ''}`}</h3>
 ${bestDesignsTable(numbers)}
-<h3>Per seed, with intervals and tests against ${escapeHtml(numbers.baseline)}</h3>
+${single ? '' : `<h3>Per seed, with intervals and tests against ${escapeHtml(numbers.baseline)}</h3>
 <p>${escapeHtml(numbers.method.ci)} ${escapeHtml(numbers.method.test)} ${escapeHtml(numbers.method.effect)}</p>
-${comparisons.map((c) => comparisonTable(c, numbers.baseline)).join('\n')}
+${comparisons.map((c) => comparisonTable(c, numbers.baseline)).join('\n')}`}
 ${specMissesTable(numbers)}
 ${numbers.equalAccuracy.levels.length ? `<h3>At several accuracy levels</h3>\n<p>${escapeHtml(numbers.method.levels)}</p>\n${numbers.equalAccuracy.levels.map(levelsTable).join('\n')}` : ''}
 

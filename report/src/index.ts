@@ -42,6 +42,8 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
 }
 
 export { analyse, buildCharts, loadReportInput, renderHtml, renderSvg, type ReportNumbers };
+export { ARM_PALETTE, armColors } from './charts';
+export { describeDesign, describeNetwork } from './describe';
 export type { ArmComparison, ArmNumbers, BestDesign, Comparison, CurvePoint, FrontPlane, HypervolumeNumbers, PlanePoint, RunNumbers } from './analysis';
 export type { ArmData, ReportInput, RunData } from './data';
 export * from './stats';

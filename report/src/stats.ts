@@ -146,6 +146,16 @@ function binomial(n: number, k: number): number {
 }
 
 /**
+ * The smallest p the exact two-sided permutation test can give with samples of n and m values: the
+ * most extreme of the C(n+m, n) splits is the observed one alone, or with its mirror image when
+ * n = m (1/C(n+m, n) for one side). With 2 seeds per arm it is 2/6 = 0.33: nothing can be significant.
+ */
+export function permutationFloor(n: number, m: number): number {
+  if (n < 1 || m < 1) return 1;
+  return (n === m ? 2 : 1) / binomial(n + m, n);
+}
+
+/**
  * Two-sided permutation test of the difference in means of two independent samples: the share of
  * the splits of the pooled values into groups of the same sizes whose |mean difference| is at
  * least the observed one. Exact when there are at most `maxExact` splits; otherwise `draws`

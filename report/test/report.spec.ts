@@ -88,7 +88,7 @@ describe('report numbers', () => {
     expect(b.mean).to.equal(10.5);
     expect(b.improvement!.value).to.be.closeTo(0.4, 1e-12);
     // Every split of {5, 10, 20, 1} into pairs has |difference| >= 3: p = 1 (exact, 6 splits).
-    expect(b.test).to.deep.equal({ p: 1, exact: true, draws: 6 });
+    expect(b.test).to.deep.equal({ p: 1, exact: true, draws: 6, floor: 2 / 6 });
     expect(a.test).to.equal(null);
     expect(a.ci![0]).to.be.at.least(5);
     expect(a.ci![1]).to.be.at.most(10);
@@ -97,6 +97,17 @@ describe('report numbers', () => {
     // Pooled fronts, by throughput: A: (10, 0.6) and (5, 0.7) dominate (10, 0.5).
     expect(numbers.planes[0].fronts.A.map((p) => [p.value, p.accuracy])).to.deep.equal([[5, 0.7], [10, 0.6]]);
     expect(numbers.planes[0].fronts.B.map((p) => [p.value, p.accuracy])).to.deep.equal([[1, 0.9], [20, 0.8], [40, 0.4]]);
+  });
+
+  it('warns that 2 seeds against 2 put a floor of 2/C(4,2) = 0.333 under every p', () => {
+    const floors = numbers.notes.filter((n) => n.startsWith('p-values have a floor'));
+    expect(floors).to.have.length(1);
+    expect(floors[0]).to.include('with 2 seeds of B and 2 of A').and.include('2/C(4, 2) = 0.333').and.include('1/6 = 0.167 for one side');
+  });
+
+  it('accuracy against trial number, with the best so far per run', () => {
+    expect(numbers.accuracyByTrial.filter((p) => p.run === 'B/seed2').map((p) => [p.trial, p.accuracy, p.best])).to.deep.equal([[0, 0.4, 0.4], [1, 0.9, 0.9]]);
+    expect(numbers.accuracyByTrial.filter((p) => p.run === 'A/seed1').map((p) => p.best)).to.deep.equal([0.5, 0.7]);
   });
 
   it('at several accuracy levels: the best value per run at or above each level, averaged over the runs reaching it', () => {
@@ -127,7 +138,7 @@ describe('report: effect sizes and trained networks that miss the spec', () => {
     hardware: { feasible: true, throughput },
   });
   const spec = { ...config, spec: { minThroughput: 10 } };
-  const specReport = { ...config, plugins: [{ name: '@coex/plugin-spec-report', version: '0.1.0', options: { minThroughput: 10 } }] } as ResolvedConfig;
+  const specReport: ResolvedConfig = { ...config, plugins: [{ name: '@coex/plugin-spec-report', version: '0.1.0', module: '@coex/plugin-spec-report', options: { minThroughput: 10 } }] };
   const study: ReportInput = {
     dir: '/studies/spec', kind: 'study', seeds: [1, 2], budget: { equal: true },
     arms: [
@@ -193,5 +204,30 @@ describe('report of a single run folder', function () {
     expect(html.match(/<svg /g)!.length).to.equal(written.charts.length);
     for (const file of written.charts) expect(fs.readFileSync(file, 'utf8')).to.match(/^<svg /);
     expect(html).to.include('6 candidates per run');
+    // Single-run wording: no pooling of seeds, no baseline, no comparison of the run with itself.
+    expect(html).not.to.include('seeds pooled');
+    expect(html).not.to.include('baseline');
+    expect(html).not.to.include('Per seed, with intervals');
+    expect(html).to.include('<li>preset: tiny</li>');
+    // Readable networks; points carry tooltips naming trial, network and design; accuracy by trial.
+    expect(html).to.match(/<td class="mono">\d+x\d+(\/\d)? \d+x\d+(\/\d)?<\/td>/);
+    const pareto = fs.readFileSync(path.join(dir, 'report', 'pareto-throughput.svg'), 'utf8');
+    // One line each (vega writes the line breaks as &#xA;).
+    expect(pareto).to.match(/<title>trial \d+&#xA;network: \d+x\d+[^<]*&#xA;design: [^<]+&#xA;accuracy: [\d.]+%&#xA;throughput \(images\/s\): [\d.]+<\/title>/);
+    expect(written.charts.map((f) => path.basename(f))).to.include('accuracy-trial.svg');
+  });
+
+  it('draws the spec limit on the Pareto chart', async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coex-report-')), 'run');
+    const prepared = prepareRun({ preset: TINY_PRESET, budget: 6, seed: 3, sets: ['spec.minThroughput=150'], out: dir });
+    try {
+      await prepared.run.execute();
+    } finally {
+      prepared.release();
+    }
+    await writeReport(dir);
+    const svg = fs.readFileSync(path.join(dir, 'report', 'pareto-throughput.svg'), 'utf8');
+    expect(svg).to.include('minThroughput 150');
+    expect(svg).to.match(/stroke-dasharray="6,4"/);
   });
 });

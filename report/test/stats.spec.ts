@@ -1,6 +1,6 @@
 // The report's statistics against cases computed by hand (or from printed tables).
 import { expect } from 'chai';
-import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationTest, quantile, sd, tCdf, tInterval, tQuantile } from '../src/stats';
+import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationFloor, permutationTest, quantile, sd, tCdf, tInterval, tQuantile } from '../src/stats';
 
 describe('report statistics', () => {
   it('mean and sample standard deviation', () => {
@@ -60,6 +60,15 @@ describe('report statistics', () => {
     // [1,3] vs [2,4]: |diff| = 1; splits {1,2}:2 {1,3}:1 {1,4}:0 {2,3}:0 {2,4}:1 {3,4}:2 -> 4 of 6
     expect(permutationTest([1, 3], [2, 4], { seed: 1 })!.p).to.be.closeTo(4 / 6, 1e-12);
     expect(permutationTest([1, 1], [1, 1], { seed: 1 })!.p).to.equal(1);
+  });
+
+  it('the floor of the exact test: 2/C(n+m, n) when n = m, 1/C(n+m, n) otherwise, reached by separated samples', () => {
+    expect(permutationFloor(2, 2)).to.be.closeTo(1 / 3, 1e-12);
+    expect(permutationFloor(3, 3)).to.be.closeTo(0.1, 1e-12);
+    expect(permutationFloor(4, 4)).to.be.closeTo(2 / 70, 1e-12);
+    expect(permutationFloor(2, 3)).to.be.closeTo(0.1, 1e-12);
+    expect(permutationTest([0, 0], [10, 10, 10], { seed: 1 })!.p).to.be.closeTo(permutationFloor(2, 3), 1e-12);
+    expect(permutationTest([1, 2, 3, 4], [5, 6, 7, 8], { seed: 1 })!.p).to.be.closeTo(permutationFloor(4, 4), 1e-12);
   });
 
   it('Monte Carlo permutation test approximates the exact one and is reproducible', () => {

@@ -129,7 +129,7 @@ describe('coex ablate and coex report', function () {
     const written = JSON.parse(report.stdout);
     expect(written.html).to.equal(path.join(dir, 'report.html'));
     expect(written.charts.map((f: string) => path.relative(dir, f)).sort()).to.deep.equal(
-      ['counts', 'hypervolume', 'pareto-energyEfficiency', 'pareto-throughput', 'stage-time'].map((n) => path.join('report', `${n}.svg`)));
+      ['accuracy-trial', 'counts', 'hypervolume', 'pareto-energyEfficiency', 'pareto-throughput', 'stage-time'].map((n) => path.join('report', `${n}.svg`)));
     for (const plane of ['pareto-throughput', 'pareto-energyEfficiency']) {
       const svg = fs.readFileSync(path.join(dir, 'report', `${plane}.svg`), 'utf8');
       const legend = svg.slice(svg.indexOf('role-legend'));
@@ -191,7 +191,7 @@ describe('coex ablate and coex report', function () {
     const runs = tableCells(html, 'runs', 'data-run');
     for (const r of summary.runs) expect(runs[r.run.id].bestAccuracy).to.equal(r.best!.accuracy);
     expect(Number(/id="threshold" data-value="([^"]+)"/.exec(html)![1])).to.equal(threshold);
-    expect(html.match(/<svg /g)).to.have.length(5);
+    expect(html.match(/<svg /g)).to.have.length(6);
     expect(html).to.not.match(/<script|<link|src="http/);
     expect(html).to.include('budget: equal for every arm: 12 candidates per run');
     expect(html.match(/<details data-arm=/g)).to.have.length(2);

@@ -64,7 +64,7 @@ describe('coex report in headless Chromium', function () {
     }));
     expect(errors).to.deep.equal([]);
     expect(requests).to.deep.equal([]);
-    expect(charts.map((c) => c.name)).to.deep.equal(['pareto-throughput', 'pareto-energyEfficiency', 'hypervolume', 'counts', 'stage-time']);
+    expect(charts.map((c) => c.name)).to.deep.equal(['pareto-throughput', 'pareto-energyEfficiency', 'accuracy-trial', 'hypervolume', 'counts', 'stage-time']);
     for (const c of charts) {
       expect(c.width, c.name!).to.be.greaterThan(100);
       expect(c.height, c.name!).to.be.greaterThan(50);

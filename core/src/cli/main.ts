@@ -14,6 +14,7 @@ import { registerWorker } from './worker';
 import { registerHw } from './hw';
 import { registerTrain } from './train';
 import { registerFinalize } from './finalize';
+import { registerDashboard } from './dashboard';
 
 export function buildProgram(): Command {
   const program = new Command('coex')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerHw(program);
   registerTrain(program);
   registerFinalize(program);
+  registerDashboard(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -7,9 +7,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors';
 import { CONFIG_FILE } from '../experiment';
-import { searchPaths } from '../resolve';
 import { STUDY_FILE } from '../study';
-import { CORE_VERSION } from '../version';
+import { loadOptionalPackage } from './optional-package';
 import { printJson } from './output';
 
 export const REPORT_PACKAGE = '@coex/report';
@@ -27,18 +26,7 @@ export interface ReportModule {
 }
 
 export function loadReportModule(baseDir: string): ReportModule {
-  let file: string;
-  try {
-    file = require.resolve(REPORT_PACKAGE, { paths: searchPaths(baseDir) });
-  } catch {
-    throw new UserError(`coex report needs the package ${REPORT_PACKAGE}, which is not installed here; install it (npm install ${REPORT_PACKAGE}) in this project or beside @coex/core`);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require(file) as Partial<ReportModule>;
-  if (typeof loaded?.writeReport !== 'function') {
-    throw new UserError(`${REPORT_PACKAGE} (${file}) has no writeReport(): install a version of it built for @coex/core ${CORE_VERSION}`);
-  }
-  return loaded as ReportModule;
+  return loadOptionalPackage<ReportModule>(REPORT_PACKAGE, 'writeReport', 'report', baseDir);
 }
 
 function fraction(value: string): number {

@@ -1,0 +1,52 @@
+// `coex dashboard`: a live local web page of a run or a study. Core does not depend on the server
+// or the chart libraries: the command loads @coex/dashboard at run time and calls startDashboard().
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { UserError } from '../errors';
+import { CONFIG_FILE } from '../experiment';
+import { STUDY_FILE } from '../study';
+import { loadOptionalPackage } from './optional-package';
+
+export const DASHBOARD_PACKAGE = '@coex/dashboard';
+
+/** What the command needs from @coex/dashboard. */
+export interface DashboardModule {
+  startDashboard(dir: string, options?: { port?: number; host?: string }): Promise<{ url: string; token?: string; close(): Promise<void> }>;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port expects a port number 0-65535 (0 picks a free one), got "${value}"`);
+  return n;
+}
+
+export function registerDashboard(program: Command): void {
+  program
+    .command('dashboard')
+    .description('a live local web page of a run or a study (progress, trials, Pareto fronts, hypervolume); read-only')
+    .argument('<dir>', 'run or study folder')
+    .option('--port <n>', 'port to serve on (default 8770; 0 picks a free one)', port)
+    .option('--host <address>', 'address to bind (default 127.0.0.1; any other address requires the printed token)')
+    .action(async (dir: string, opts) => {
+      const absolute = path.resolve(dir);
+      if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
+        throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
+      }
+      const { startDashboard } = loadOptionalPackage<DashboardModule>(DASHBOARD_PACKAGE, 'startDashboard', 'dashboard', absolute);
+      const dashboard = await startDashboard(absolute, { port: opts.port, host: opts.host });
+      process.stdout.write(`coex dashboard: ${absolute}\n  open ${dashboard.url}\n` +
+        (dashboard.token ? `  (bound to ${opts.host}: the token in this URL is required; it is not stored anywhere)\n` : '') +
+        '  press Ctrl+C to stop\n');
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void dashboard.close().finally(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
