@@ -75,7 +75,7 @@ describe('bad input', function () {
     { name: 'show of a folder that is not a run', args: ['show', dir], message: /is not a Coex run folder \(no config\.json\)/ },
     { name: 'resume of a folder that is not a run', args: ['resume', path.join(dir, 'missing')], message: /is not a Coex run folder/ },
     { name: 'run into a folder that holds a run', args: ['run', '--preset', TINY_PRESET, '--out', existingRun], message: /already holds a run; continue it with `coex resume/ },
-    { name: 'unknown export format', args: ['export', existingRun, '--format', 'xml'], message: /--format must be json or csv, got "xml"/ },
+    { name: 'unknown export format', args: ['export', existingRun, '--format', 'xml'], message: /--format must be one of json, csv, optuna, onnx, got "xml"/ },
   ];
 
   it(`has at least 25 cases (${cases.length})`, () => expect(cases.length).to.be.at.least(25));

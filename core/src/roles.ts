@@ -107,6 +107,8 @@ export interface TrainRequest {
 export interface Trainer {
   train(request: TrainRequest): Promise<TrainingResult>;
   close?(): Promise<void>;
+  /** The ONNX model (serialised ModelProto) of a network this trainer saved (`savedTo` of its result). */
+  toOnnx?(savedTo: string, architecture: Architecture): Promise<Uint8Array>;
 }
 
 export interface Executor {

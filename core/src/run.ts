@@ -297,7 +297,8 @@ export class Run {
     const resumed = stored.length > 0;
     await this.hooks.runStart.promise({ runId: this.runId, dir: this.options.dir, seed: config.seed, resumed, decisions });
     this.emit({ type: 'run-start', runId: this.runId, resumed, budget: config.budget, counts: countTrials(this.trials.values()) });
-    await store.appendEvent(this.runId, { at: new Date().toISOString(), type: resumed ? 'run-resume' : 'run-start' });
+    // The decisions go with the event so readers (the Optuna export) can name tokens without loading plugins.
+    await store.appendEvent(this.runId, { at: new Date().toISOString(), type: resumed ? 'run-resume' : 'run-start', data: { decisions } });
 
     const { budget } = config;
     for (;; batch++) {

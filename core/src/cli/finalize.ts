@@ -10,6 +10,7 @@ import { UserError } from '../errors';
 import { openRunStore, readRunConfig } from '../experiment';
 import { summarizeTrials } from '../results';
 import { loadTrainer } from '../training-roles';
+import { trainerNameOf, writeOnnxWithDesign } from './export-onnx';
 import { formatNumber, positiveInt, printJson, table } from './output';
 
 export const FINALIZE_FILE = 'finalize.json';
@@ -39,6 +40,7 @@ export function registerFinalize(program: Command): void {
     .option('--top <k>', 'how many candidates of the front, most accurate first', positiveInt('--top'), 3)
     .option('--epochs <n>', 'epochs of the final training (default: 10x the search\'s)', positiveInt('--epochs'))
     .option('--save <dir>', 'save the models under this folder (default <run>/models)')
+    .option('--onnx', 'also write each model as ONNX beside it (model.onnx, model.design.json)')
     .option('--json', 'print JSON')
     .action(async (dir: string, opts) => {
       const runDir = path.resolve(dir);
@@ -59,10 +61,16 @@ export function registerFinalize(program: Command): void {
       const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir);
       const results = [];
       try {
+        if (opts.onnx && !trainer.toOnnx) throw new UserError(`--onnx: the run's trainer ${trainerNameOf(config)} cannot write ONNX; @coex/plugin-trainer-tfjs can`);
         for (const entry of chosen) {
           process.stderr.write(`coex: finalizing trial ${entry.trial} (${epochs} epochs, full training set)\n`);
           const final = await trainer.train({ seq: entry.trial, seed: entry.seed, architecture: entry.candidate.architecture });
-          results.push({ trial: entry.trial, searchAccuracy: entry.metrics.accuracy, metrics: entry.metrics, candidate: entry.candidate, final });
+          const onnx = opts.onnx && typeof final.savedTo === 'string'
+            ? (await writeOnnxWithDesign({ trainer, trainerName: trainerNameOf(config), savedTo: final.savedTo, candidate: entry.candidate,
+                out: path.join(path.dirname(final.savedTo), 'model.onnx'),
+                source: { run: runDir, trial: entry.trial, seed: entry.seed, metrics: entry.metrics, finalAccuracy: final.accuracy, epochs } })).onnx
+            : undefined;
+          results.push({ trial: entry.trial, searchAccuracy: entry.metrics.accuracy, metrics: entry.metrics, candidate: entry.candidate, final, ...(onnx ? { onnx } : {}) });
           // Written after every model, so an interruption keeps what finished.
           fs.writeFileSync(path.join(runDir, FINALIZE_FILE), JSON.stringify({ at: new Date().toISOString(), epochs, saveDir, results }, null, 2) + '\n');
         }

@@ -9,7 +9,11 @@ import type { RunCounts } from '../hooks';
 import { summarizeTrials, toCsv, trialRows, type RunResults } from '../results';
 import type { RunRecord, Store } from '../roles';
 import { isStudyDir, openStudyStore, studyRunConfig, type StudyBudget } from '../study';
-import { formatNumber, printJson, table } from './output';
+import { exportOnnx } from './export-onnx';
+import { exportOptuna } from './export-optuna';
+import { formatNumber, nonNegativeInt, printJson, table } from './output';
+
+const EXPORT_FORMATS = ['json', 'csv', 'optuna', 'onnx'];
 
 export function printSummary(dir: string, config: ResolvedConfig, results: RunResults, status?: string): void {
   const { counts, pareto, best } = results;
@@ -125,14 +129,17 @@ export function registerShow(program: Command): void {
 
   program
     .command('export')
-    .description('all trials of a run or study as JSON or CSV')
+    .description('all trials of a run or study as JSON, CSV or an Optuna journal; one trained network as ONNX')
     .argument('<dir>', 'run or study folder')
-    .option('--format <format>', 'json or csv', (v: string) => {
-      if (v !== 'json' && v !== 'csv') throw new InvalidArgumentError(`--format must be json or csv, got "${v}"`);
+    .option('--format <format>', 'json, csv, optuna or onnx', (v: string) => {
+      if (!EXPORT_FORMATS.includes(v)) throw new InvalidArgumentError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${v}"`);
       return v;
     }, 'json')
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--trial <n>', 'the trained trial to export (--format onnx)', nonNegativeInt('--trial'))
     .action(async (dir: string, opts) => {
+      if (opts.format === 'optuna') return exportOptuna(dir, opts.out);
+      if (opts.format === 'onnx') return exportOnnx(dir, opts);
       const { store, runs, study } = await openAnyStore(dir);
       const rows = [];
       for (const run of runs) rows.push(...trialRows(await store.listTrials(run.id), study || runs.length > 1 ? run.id : undefined));

@@ -16,6 +16,8 @@ export { loadTfjsNode, onBackend, prepareBackend, selectBackend } from './backen
 export type { BackendChoice, BackendName } from './backend';
 export { registerWasmTrainingKernels } from './wasm-kernels';
 export { saveModel, loadSavedModel, fileLoadHandler, MODEL_FILE, WEIGHTS_FILE } from './save';
+export { chainCnnOnnx, readSavedWeights, savedModelToOnnx, ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT } from './onnx';
+export type { SavedWeights } from './onnx';
 
 export default definePlugin({
   name: PLUGIN_NAME,

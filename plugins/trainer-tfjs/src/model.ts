@@ -56,7 +56,8 @@ export function asChainCnn(architecture: Architecture): ChainCnnArchitecture {
   return architecture;
 }
 
-function samePadding(h: number, w: number, c: number, kernel: number, filters: number, stride: number): ExplicitPadding {
+/** TensorFlow "same" padding of one convolution, written out (what training and the ONNX export use). */
+export function samePadding(h: number, w: number, c: number, kernel: number, filters: number, stride: number): ExplicitPadding {
   const { top, bottom, left, right } = tf.backend_util.computeConv2DInfo([1, h, w, c], [kernel, kernel, c, filters], stride, 1, 'same').padInfo;
   return [[0, 0], [top, bottom], [left, right], [0, 0]];
 }

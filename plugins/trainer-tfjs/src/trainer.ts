@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { Architecture, Dataset, DatasetSplits, Trainer, TrainRequest } from '@coex/core';
 import { prepareBackend, type BackendChoice } from './backend';
+import { savedModelToOnnx } from './onnx';
 import { PLUGIN_NAME, resolveTrainerOptions, type TrainerOptions, type TrainerOptionsInput } from './options';
 import { trainChild, type TfjsTrainingResult } from './train-loop';
 
@@ -60,6 +61,10 @@ export class TfjsTrainer implements Trainer {
 
   async close(): Promise<void> {
     this.data = undefined;
+  }
+
+  toOnnx(savedTo: string, architecture: Architecture): Promise<Uint8Array> {
+    return savedModelToOnnx(savedTo, architecture);
   }
 }
 
