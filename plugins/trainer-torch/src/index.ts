@@ -26,6 +26,7 @@ export default definePlugin({
     // At run start, before any child is sampled: a missing PyTorch is a UserError (exit 2), not a failed trial per child.
     ctx.hooks.runStart.tap(PLUGIN_NAME, () => void resolveInterpreter(options.python));
     ctx.provide('trainer', async (roles) =>
+      // TODO(curves): pass onCurve here to report each learning-curve point live (issue 14's hook).
       new TorchTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.outDir, log: (message) => ctx.log(message) }),
     );
   },

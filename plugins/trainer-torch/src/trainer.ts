@@ -39,6 +39,8 @@ export interface TorchTrainerSettings {
   baseDir: string;
   log?: (message: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Called with each learning-curve point as the Python side reports it (trial `seq`). */
+  onCurve?: (seq: number, point: CurvePoint) => void;
 }
 
 /** Throws a UserError when the network and the dataset disagree on shape or classes. */
@@ -140,8 +142,9 @@ export class TorchTrainer implements Trainer {
         { type: 'train', id: seq, seed: request.seed, architecture: request.architecture, data: data.manifest, options, ...(saveDir ? { saveDir } : {}) },
         (point) => {
           curve.push(point);
-          // TODO(curves): report `point` live here (trial `seq`) through the learning-curve hook of
-          // issue 14; the lead wires it at merge. Until then the points arrive with the result.
+          // TODO(curves): this is where a point is reported live (the learning-curve hook of issue
+          // 14): index.ts passes onCurve; the lead wires it at merge. Until then points arrive with the result.
+          this.settings.onCurve?.(seq, point);
         },
       );
       if (!this.closed) this.idle.push(proc); // a trial that failed inside Python leaves the process usable
