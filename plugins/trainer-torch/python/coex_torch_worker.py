@@ -14,7 +14,7 @@ one JSON object per line on stdin (requests) and stdout (replies); stderr is fre
 The network is the one @coex/plugin-trainer-tfjs builds: per layer Conv2D (bias, TensorFlow "same"
 padding) -> ReLU -> BatchNorm, then Flatten -> Dense; Glorot-uniform kernels, zero biases; the same
 optimizers, learning-rate schedules and BatchNorm settings. End of stdin ends the worker at once,
-even mid-training, so it never outlives Coex.
+even mid-training, so it never outlives Coex (nor a terminated worker thread, whose pipes close).
 """
 import json
 import math

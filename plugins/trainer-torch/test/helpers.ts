@@ -1,4 +1,5 @@
 // Test fixtures: a small learnable dataset, and the Python the tests train with (or a skip).
+import * as fs from 'node:fs';
 import { Rng, type DataSplit, type Dataset, type DatasetSplits } from '@coex/core';
 import { resolveInterpreter, type PythonInterpreter } from '../src/interpreter';
 
@@ -44,4 +45,20 @@ export function templateSplits(seed: number, sizes = { train: 256, validation: 1
 export function templateDataset(seed = 1): Dataset {
   const data = templateSplits(seed);
   return { info: () => ({ name: data.name, shape: data.shape, classes: data.classes }), load: async () => data };
+}
+
+/** Running: a zombie (exited, not yet reaped, as when the thread that started it is gone) is not. */
+export function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `condition` holds (polling), or fails after `ms`. */
+export async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !condition(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+  }
 }

@@ -3,25 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError, chainCnn, describeChainCnn, isUserError } from '@coex/core';
-import { TorchTrainer, resolveInterpreter, trainerOptionsSchema, type CurvePoint, type TorchTrainerOptionsInput } from '../src/index';
-import { requireTorch, templateDataset } from './helpers';
+import { TorchTrainer, resolveInterpreter, trainerOptionsSchema, type CurvePoint, type TorchTrainerOptionsInput, type TorchTrainingResult } from '../src/index';
+import { isAlive as alive, requireTorch, templateDataset, until } from './helpers';
 
 const ARCH = chainCnn([[3, 8, 1], [3, 8, 2]], { height: 8, width: 8, channels: 3 }, 4);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !condition(); await new Promise((r) => setTimeout(r, 50))) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-  }
-}
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -74,7 +59,7 @@ describe('trainer-torch', function () {
 
   it('is deterministic for a seed, another seed trains differently, and one Python process trains them all', async () => {
     const t = trainer();
-    const runs = [];
+    const runs: TorchTrainingResult[] = [];
     for (const seed of [5, 5, 6]) runs.push(await t.train({ seq: seed, seed, architecture: ARCH }));
     const outcome = (r: (typeof runs)[number]) => ({ ...r, seconds: 0, imagesPerSecond: 0 });
     expect(outcome(runs[1])).to.deep.equal(outcome(runs[0]));
