@@ -153,7 +153,8 @@ export class TorchTrainer implements Trainer {
       // Aborted, stopped by the hard limit or dead: gone for good. Failed inside Python: still usable.
       if (!proc.alive) this.processes.delete(proc);
       else if (!this.closed) this.idle.push(proc);
-      throw error;
+      // Aborted while Python was still starting: the process died of the stop, the trial of the abort.
+      throw signal?.aborted && (error as Error).name !== 'AbortError' ? abortError() : error;
     } finally {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
