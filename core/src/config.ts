@@ -51,6 +51,8 @@ export interface RunRequest {
   seed?: number;
   /** Extra plugin entries appended after the preset's (e.g. a test's). */
   plugins?: PluginEntry[];
+  /** `--use <plugin>[=<json options>]`, applied last: each replaces the plugin filling its role. */
+  use?: string[];
   cwd?: string;
 }
 
@@ -106,6 +108,25 @@ export function parseSet(assignment: string): { path: string[]; value: unknown }
     /* plain string */
   }
   return { path: key.split('.').filter(Boolean), value };
+}
+
+/**
+ * Parses `--use <plugin>[=<json options>]` into a plugin entry. The plugin's own role decides what
+ * it replaces once it is loaded (see compose), so nothing here knows about roles.
+ */
+export function parseUse(text: string): [string, Record<string, unknown>] {
+  const eq = text.indexOf('=');
+  const name = (eq < 0 ? text : text.slice(0, eq)).trim();
+  if (!name) throw new UserError(`--use ${text}: expected <plugin>[=<json options>], e.g. --use trainer-torch or --use 'trainer-torch={"epochs":2}'`);
+  if (eq < 0) return [name, {}];
+  let options: unknown;
+  try {
+    options = JSON.parse(text.slice(eq + 1));
+  } catch (error) {
+    throw new UserError(`--use ${text}: the options after "=" are not valid JSON (${messageOf(error)}); expected an object, e.g. --use '${name}={"epochs":2}'`);
+  }
+  if (!isObject(options)) throw new UserError(`--use ${text}: the options after "=" must be a JSON object, e.g. --use '${name}={"epochs":2}', got ${JSON.stringify(options)}`);
+  return [name, options];
 }
 
 function checkTopLevel(values: Record<string, unknown>, where: string, allowed = TOP_LEVEL_KEYS): void {
@@ -260,7 +281,13 @@ function compose(entries: LoadedPreset['entries']) {
       if (index >= 0) list.splice(index, 1);
       continue;
     }
-    const mod = loadPluginModule(entry.name, baseDir, where);
+    let mod: PluginModule;
+    try {
+      mod = loadPluginModule(entry.name, baseDir, where);
+    } catch (error) {
+      // A plugin named on the command line: the error names the flag.
+      throw where.startsWith('--use') && error instanceof UserError ? new UserError(`${where}: ${error.message}`) : error;
+    }
     const name = mod.factory.meta.name;
     const same = list.findIndex((p) => p.mod.factory.meta.name === name);
     if (same >= 0) {
@@ -356,6 +383,7 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
     ...((fileValues.plugins as PluginEntry[] | undefined) ?? []).map((e) => ({
       entry: normalizeEntry(e, 'config file'), baseDir: fileDir, where: 'config file' })),
     ...(request.plugins ?? []).map((e) => ({ entry: normalizeEntry(e, 'run request'), baseDir: cwd, where: 'run request' })),
+    ...(request.use ?? []).map((text) => ({ entry: normalizeEntry(parseUse(text), `--use ${text}`), baseDir: cwd, where: `--use ${text}` })),
   ];
   const { preset: _p, plugins: _pl, ...fileSettings } = fileValues;
   let values: Record<string, unknown> = deepMerge(deepMerge(preset.values as Record<string, unknown>, fileSettings), setValues);

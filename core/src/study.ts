@@ -38,6 +38,8 @@ export interface StudyRequest {
   trainedBudget?: number;
   /** `<label>.<path>=<value>` for one arm; `<path>=<value>` (a role, spec, budget) for every arm. */
   sets?: string[];
+  /** `--use <plugin>[=<json options>]` for every arm. */
+  use?: string[];
   out?: string;
   cwd?: string;
 }
@@ -186,7 +188,7 @@ export function planStudy(request: StudyRequest): { dir: string; study: StudyDef
     const sets = [...common, ...byLabel.get(label)!];
     let config: ResolvedConfig;
     try {
-      ({ config } = resolveConfig({ preset: arm.preset, sets, budget: request.budget, trainedBudget: request.trainedBudget, seed: request.seeds[0], cwd }));
+      ({ config } = resolveConfig({ preset: arm.preset, sets, use: request.use, budget: request.budget, trainedBudget: request.trainedBudget, seed: request.seeds[0], cwd }));
     } catch (error) {
       if (isUserError(error)) throw new UserError(`arm ${label} (${arm.preset}): ${messageOf(error)}`);
       throw error;

@@ -6,7 +6,7 @@ import { NoFeasibleCandidateError } from '../errors';
 import type { RunCounts } from '../hooks';
 import { prunedExplanation } from '../results';
 import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
-import { collect, positiveInt, printJson, table } from './output';
+import { USE_HELP, collect, positiveInt, printJson, table } from './output';
 import { budgetFraction, describeTrial, percentOf, progressText } from './progress';
 import { printStudySummary, studySize, summarizeStudy } from './show';
 
@@ -19,6 +19,7 @@ export function registerAblate(program: Command): void {
     .option('--budget <n>', 'candidates to sample per run, the same for every arm (default: each preset\'s own)', positiveInt('--budget'))
     .option('--trained <n>', 'trained children per run, the same for every arm', positiveInt('--trained'))
     .option('--set <label.path=value>', 'override for one arm (a.controller.batchSize=2) or, without a label, for every arm (trainer.epochs=1) (repeatable)', collect, [])
+    .option('--use <plugin[=json]>', `${USE_HELP}; every arm`, collect, [])
     .option('--out <dir>', 'study folder (default: a new folder under studies/)')
     .option('--plan', 'print what would run (arms, budgets, seeds, overrides) and run nothing')
     .option('--json', 'print JSON (the plan, or the study summary)')
@@ -29,6 +30,7 @@ export function registerAblate(program: Command): void {
         budget: opts.budget,
         trainedBudget: opts.trained,
         sets: opts.set,
+        use: opts.use,
         out: opts.out,
       };
       if (opts.plan) {

@@ -15,6 +15,9 @@ export function table(rows: (string | number)[][]): string {
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
+/** Help of `--use` (run, ablate, train). */
+export const USE_HELP = 'swap the plugin of a role: <plugin>[=<json options>], e.g. --use trainer-torch (repeatable; the plugin\'s role decides what it replaces)';
+
 /** Collects repeated options (`--set a=1 --set b=2`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -5,7 +5,7 @@ import { prepareResume, prepareRun, type PreparedRun } from '../experiment';
 import { prunedExplanation, summarizeTrials } from '../results';
 import { isStudyDir, resumeStudy } from '../study';
 import { executeStudy } from './ablate';
-import { collect, nonNegativeInt, positiveInt, printJson } from './output';
+import { USE_HELP, collect, nonNegativeInt, positiveInt, printJson } from './output';
 import { showProgress } from './progress';
 import { printSummary } from './show';
 
@@ -16,6 +16,7 @@ export function registerRun(program: Command): void {
     .option('--preset <name>', 'preset name (see `coex list presets`) or path to a preset file')
     .option('--config <file>', 'JSON or YAML config: preset, plugins, seed, budget, spec, options by role')
     .option('--set <path=value>', 'override one option, e.g. trainer.epochs=2, spec.minThroughput=100 (repeatable)', collect, [])
+    .option('--use <plugin[=json]>', USE_HELP, collect, [])
     .option('--budget <n>', 'candidates to sample, pruned ones included (budget.candidates)', positiveInt('--budget'))
     .option('--trained <n>', 'trained children at most; the run ends at whichever budget comes first (budget.trained)', positiveInt('--trained'))
     .option('--time-limit <duration>', 'stop starting new batches after this long (90s, 30m, 2h)')
@@ -27,6 +28,7 @@ export function registerRun(program: Command): void {
         preset: opts.preset,
         configFile: opts.config,
         sets: opts.set,
+        use: opts.use,
         budget: opts.budget,
         trainedBudget: opts.trained,
         timeLimit: opts.timeLimit,

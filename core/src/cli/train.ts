@@ -7,7 +7,7 @@ import { resolveConfig } from '../config';
 import { UserError } from '../errors';
 import { Run } from '../run';
 import { parseArchFlag } from './arch';
-import { collect, formatNumber, nonNegativeInt, positiveInt, printJson } from './output';
+import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson } from './output';
 
 export function registerTrain(program: Command): void {
   program
@@ -21,7 +21,8 @@ export function registerTrain(program: Command): void {
     .option('--batch <n>', 'batch size', positiveInt('--batch'))
     .option('--seed <s>', 'seed of weights, shuffling and the data split', nonNegativeInt('--seed'), 1)
     .option('--save <dir>', 'save the trained model (tfjs format) under this folder')
-    .option('--trainer <name>', 'trainer plugin', 'trainer-tfjs')
+    .option('--trainer <name>', 'trainer plugin (shorthand for --use <name>)', 'trainer-tfjs')
+    .option('--use <plugin[=json]>', USE_HELP, collect, [])
     .option('--set <path=value>', 'trainer.<option>=<value> or dataset.<option>=<value> (repeatable)', collect, [])
     .option('--json', 'print JSON')
     .action(async (opts) => {
@@ -35,7 +36,7 @@ export function registerTrain(program: Command): void {
       if (opts.save) sets.push(`trainer.saveDir=${JSON.stringify(path.resolve(opts.save))}`);
       const datasetPlugin = opts.dataset.includes('/') || opts.dataset.startsWith('dataset-') ? opts.dataset : `dataset-${opts.dataset}`;
       if (opts.input && /synthetic$/.test(datasetPlugin)) sets.push(`dataset.input=${JSON.stringify(opts.input)}`);
-      const { config, plugins } = resolveConfig({ plugins: [opts.trainer, datasetPlugin], sets, seed: opts.seed });
+      const { config, plugins } = resolveConfig({ plugins: [opts.trainer, datasetPlugin], use: opts.use, sets, seed: opts.seed });
       const run = new Run({ dir: process.cwd(), config, plugins });
       await run.applyPlugins();
       const info = (await run.resolver.get('dataset')).info();

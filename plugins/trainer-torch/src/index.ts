@@ -1,0 +1,33 @@
+// @coex/plugin-trainer-torch: trains chain-CNN children with PyTorch, in one persistent Python
+// process per executor slot (JSON lines over stdin/stdout; python/coex_torch_worker.py).
+import { definePlugin } from '@coex/core';
+import { resolveInterpreter } from './interpreter';
+import { PLUGIN_NAME, PLUGIN_VERSION, trainerOptionsSchema } from './options';
+import { TorchTrainer } from './trainer';
+
+export { PLUGIN_NAME, PLUGIN_VERSION, OPTIMIZERS, SCHEDULES, trainerOptionsSchema } from './options';
+export type { TorchTrainerOptions, TorchTrainerOptionsInput } from './options';
+export { TorchTrainer, HARD_LIMIT_GRACE } from './trainer';
+export type { TorchTrainerSettings, TorchTrainingResult } from './trainer';
+export type { CurvePoint } from './curve';
+export { DEFAULT_PYTHONS, interpreterCandidates, resolveInterpreter } from './interpreter';
+export type { PythonInterpreter } from './interpreter';
+export { writeDataFiles, toNchw, MANIFEST_FILE } from './data-files';
+export type { DataManifest } from './data-files';
+export { TorchProcess, WORKER_SCRIPT } from './worker-process';
+
+export default definePlugin({
+  name: PLUGIN_NAME,
+  version: PLUGIN_VERSION,
+  role: 'trainer',
+  description: 'Trains chain-CNN children with PyTorch, one persistent Python process per executor slot',
+  options: trainerOptionsSchema,
+  apply(ctx, options) {
+    // At run start, before any child is sampled: a missing PyTorch is a UserError (exit 2), not a failed trial per child.
+    ctx.hooks.runStart.tap(PLUGIN_NAME, () => void resolveInterpreter(options.python));
+    ctx.provide('trainer', async (roles) =>
+      // TODO(curves): pass onCurve here to report each learning-curve point live (issue 14's hook).
+      new TorchTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.outDir, log: (message) => ctx.log(message) }),
+    );
+  },
+});

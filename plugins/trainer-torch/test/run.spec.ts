@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Run, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
+import { isAlive, requireTorch, until } from './helpers';
+
+const PLUGINS: PluginEntry[] = [
+  'controller-random',
+  ['space-chain-cnn', { depth: 2, input: '8x8x1', classes: 4 }],
+  ['dataset-synthetic', { input: '8x8x1', classes: 4, trainSize: 128, validationSize: 64, testSize: 0 }],
+  ['trainer-torch', { epochs: 1, batchSize: 32 }],
+  'store-sqlite',
+];
+
+async function search(outDir: string, extra: PluginEntry[], budget = 3) {
+  const { config, plugins } = resolveConfig({ plugins: [...PLUGINS, ...extra], seed: 3, budget, cwd: outDir });
+  const run = new Run({ dir: outDir, config, plugins });
+  const trials: Trial[] = [];
+  run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
+  const summary = await run.execute();
+  return { summary, trials };
+}
+
+describe('trainer-torch in a search', function () {
+  this.timeout(180_000);
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-torch-run-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  describe('with torch', () => {
+    requireTorch();
+
+    it('an executor-pool slot keeps one Python process for all its children, which ends with the run', async () => {
+      const { summary, trials } = await search(path.join(dir, 'pool'), [['executor-pool', { workers: 1 }]]);
+      expect(summary.counts).to.deep.equal({ sampled: 3, pruned: 0, trained: 3, failed: 0 });
+      const pids = new Set(trials.map((t) => t.training?.pid as number));
+      expect(pids.size, 'one Python process for the one slot').to.equal(1);
+      expect(trials.every((t) => t.training?.backend === 'torch')).to.equal(true);
+      const [pid] = pids;
+      // The worker thread is gone, so the pipe closed and Python left at once.
+      await until(() => !isAlive(pid));
+    });
+  });
+
+  it('a run stops at its start with a UserError naming the interpreter when it lacks torch', async () => {
+    const missing = path.join(dir, 'no-python');
+    const error = await search(path.join(dir, 'missing'), [['trainer-torch', { python: missing }]]).then(() => undefined, (e: Error) => e);
+    expect(error, 'the run should fail').to.be.instanceOf(Error);
+    expect(isUserError(error)).to.equal(true);
+    expect(error!.message).to.include(`tried ${missing} (trainer.python): not found`);
+  });
+});
