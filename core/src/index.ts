@@ -26,4 +26,5 @@ export * from './study';
 export * from './results';
 export { acquireLock } from './lock';
 export * from './training-roles';
+export * from './finalize';
 export * from './csv';

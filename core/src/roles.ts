@@ -107,6 +107,11 @@ export interface TrainRequest {
 export interface Trainer {
   train(request: TrainRequest): Promise<TrainingResult>;
   close?(): Promise<void>;
+  /**
+   * For a trainer whose accuracies are estimates (a supernet's scores): the trainer that trains a
+   * candidate stand-alone, which `coex finalize` uses. Absent: this trainer trains for real.
+   */
+  standAlone?(overrides: { epochs?: number; saveDir?: string }): Trainer;
 }
 
 export interface Executor {

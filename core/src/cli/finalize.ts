@@ -2,17 +2,16 @@
 // so its accuracies rank candidates but are not final. This retrains the best candidates of the
 // front at full fidelity (the whole training split, more epochs), records the results beside the
 // search's (<run>/finalize.json) and saves the models.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
 import { openRunStore, readRunConfig } from '../experiment';
-import { summarizeTrials } from '../results';
+import { FINALIZE_FILE, finalizeCandidates, finalizeTrials, standAloneTrainer } from '../finalize';
 import { loadTrainer } from '../training-roles';
 import { formatNumber, positiveInt, printJson, table } from './output';
 
-export const FINALIZE_FILE = 'finalize.json';
+export { FINALIZE_FILE };
 
 /** The run's configuration with the training set in full and the given epochs and save folder. */
 export function fullFidelityConfig(config: ResolvedConfig, epochs: number | undefined, saveDir: string | undefined): ResolvedConfig {
@@ -50,22 +49,18 @@ export function registerFinalize(program: Command): void {
       }
       const trials = await store.listTrials(runs[0].id);
       await store.close();
-      const { pareto } = summarizeTrials(trials, config.objectives);
-      if (pareto.length === 0) throw new UserError(`${dir} has no trained candidate to finalize`);
-      const chosen = [...pareto].sort((a, b) => (b.metrics.accuracy ?? 0) - (a.metrics.accuracy ?? 0)).slice(0, opts.top);
+      const chosen = finalizeCandidates(trials, config.objectives, opts.top);
+      if (chosen.length === 0) throw new UserError(`${dir} has no trained candidate to finalize`);
       const searchEpochs = Number(config.plugins.find((p) => p.role === 'trainer')?.options.epochs ?? 1);
       const epochs: number = opts.epochs ?? searchEpochs * 10;
       const saveDir = path.resolve(opts.save ?? path.join(runDir, 'models'));
       const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir);
-      const results = [];
+      let results;
       try {
-        for (const entry of chosen) {
-          process.stderr.write(`coex: finalizing trial ${entry.trial} (${epochs} epochs, full training set)\n`);
-          const final = await trainer.train({ seq: entry.trial, seed: entry.seed, architecture: entry.candidate.architecture });
-          results.push({ trial: entry.trial, searchAccuracy: entry.metrics.accuracy, metrics: entry.metrics, candidate: entry.candidate, final });
-          // Written after every model, so an interruption keeps what finished.
-          fs.writeFileSync(path.join(runDir, FINALIZE_FILE), JSON.stringify({ at: new Date().toISOString(), epochs, saveDir, results }, null, 2) + '\n');
-        }
+        // A trainer that scores with estimates (a supernet) retrains stand-alone.
+        results = await finalizeTrials(chosen, standAloneTrainer(trainer, { epochs, saveDir }), {
+          runDir, epochs, saveDir, log: (message) => process.stderr.write(`coex: ${message} (${epochs} epochs, full training set)\n`),
+        });
       } finally {
         await trainer.close?.();
       }
