@@ -4,6 +4,8 @@
 // (trainer-supernet) instead of trained one by one. The most accurate candidates of the final
 // front are retrained stand-alone at the end (finalize.json), so the final accuracies are real.
 // The supernet trains in the main process: no worker pool (its scoring is fast and sequential).
+// A candidate is scored on 500 of the 2,000 validation images: inference over them is what a
+// score costs, so this bounds the cost of each candidate.
 // See docs/oneshot.md.
 import { definePreset } from '@coex/core';
 
@@ -20,9 +22,10 @@ export default definePreset({
       batchSize: 64,
       randomSubnets: 2,
       recalibrationBatches: 4,
+      scoreImages: 500,
       finalizeTopK: 3,
       standAlone: { epochs: 1, batchSize: 64 },
     }],
   ],
-  config: { budget: { candidates: 2000, trained: 2000 } },
+  config: { budget: { candidates: 500, trained: 500 } },
 });
