@@ -26,5 +26,6 @@ export * from './study';
 export * from './results';
 export { acquireLock } from './lock';
 export * from './training-roles';
+export * from './finalize';
 export * from './csv';
 export * from './optuna';

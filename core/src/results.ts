@@ -19,6 +19,17 @@ export interface RunResults {
   objectives: Objective[];
   pareto: ParetoEntry[];
   best?: ParetoEntry & { accuracy: number; testAccuracy?: number };
+  /**
+   * Where the trained trials' accuracies come from, when any is not a stand-alone training's:
+   * 'supernet' (every one is a supernet score, `training.source`), or 'mixed' (some are).
+   */
+  accuracySource?: 'supernet' | 'mixed';
+}
+
+/** 'supernet' when every trained trial's accuracy is a supernet score, 'mixed' when some are. */
+export function accuracySource(done: readonly Trial[]): RunResults['accuracySource'] {
+  const scored = done.filter((t) => t.training?.source === 'supernet').length;
+  return scored === 0 ? undefined : scored === done.length ? 'supernet' : 'mixed';
 }
 
 const entry = (t: Trial): ParetoEntry => ({
@@ -34,6 +45,7 @@ const entry = (t: Trial): ParetoEntry => ({
 export function summarizeTrials(trials: readonly Trial[], objectives: readonly Objective[]): RunResults {
   const done = trials.filter((t) => t.status === 'done').sort((a, b) => a.seq - b.seq);
   const front = paretoFront(done, objectives, (t, metric) => t.metrics[metric]);
+  const source = accuracySource(done);
   let best: Trial | undefined;
   for (const t of done) if (best === undefined || (t.metrics.accuracy ?? -Infinity) > (best.metrics.accuracy ?? -Infinity)) best = t;
   return {
@@ -49,6 +61,7 @@ export function summarizeTrials(trials: readonly Trial[], objectives: readonly O
           },
         }
       : {}),
+    ...(source ? { accuracySource: source } : {}),
   };
 }
 

@@ -109,6 +109,11 @@ export interface Trainer {
   close?(): Promise<void>;
   /** The ONNX model (serialised ModelProto) of a network this trainer saved (`savedTo` of its result). */
   toOnnx?(savedTo: string, architecture: Architecture): Promise<Uint8Array>;
+  /**
+   * For a trainer whose accuracies are estimates (a supernet's scores): the trainer that trains a
+   * candidate stand-alone, which `coex finalize` uses. Absent: this trainer trains for real.
+   */
+  standAlone?(overrides: { epochs?: number; saveDir?: string }): Trainer;
 }
 
 export interface Executor {

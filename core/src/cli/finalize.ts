@@ -2,18 +2,19 @@
 // so its accuracies rank candidates but are not final. This retrains the best candidates of the
 // front at full fidelity (the whole training split, more epochs), records the results beside the
 // search's (<run>/finalize.json) and saves the models.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
 import { openRunStore, readRunConfig } from '../experiment';
-import { summarizeTrials } from '../results';
+import type { ParetoEntry } from '../results';
+import type { TrainingResult } from '../types';
+import { FINALIZE_FILE, finalizeCandidates, finalizeTrials, standAloneTrainer } from '../finalize';
 import { loadTrainer } from '../training-roles';
 import { trainerNameOf, writeOnnxWithDesign } from './export-onnx';
 import { formatNumber, positiveInt, printJson, table } from './output';
 
-export const FINALIZE_FILE = 'finalize.json';
+export { FINALIZE_FILE };
 
 /** The run's configuration with the training set in full and the given epochs and save folder. */
 export function fullFidelityConfig(config: ResolvedConfig, epochs: number | undefined, saveDir: string | undefined): ResolvedConfig {
@@ -52,28 +53,27 @@ export function registerFinalize(program: Command): void {
       }
       const trials = await store.listTrials(runs[0].id);
       await store.close();
-      const { pareto } = summarizeTrials(trials, config.objectives);
-      if (pareto.length === 0) throw new UserError(`${dir} has no trained candidate to finalize`);
-      const chosen = [...pareto].sort((a, b) => (b.metrics.accuracy ?? 0) - (a.metrics.accuracy ?? 0)).slice(0, opts.top);
+      const chosen = finalizeCandidates(trials, config.objectives, opts.top);
+      if (chosen.length === 0) throw new UserError(`${dir} has no trained candidate to finalize`);
       const searchEpochs = Number(config.plugins.find((p) => p.role === 'trainer')?.options.epochs ?? 1);
       const epochs: number = opts.epochs ?? searchEpochs * 10;
       const saveDir = path.resolve(opts.save ?? path.join(runDir, 'models'));
       const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir);
-      const results = [];
+      let results;
       try {
-        if (opts.onnx && !trainer.toOnnx) throw new UserError(`--onnx: the run's trainer ${trainerNameOf(config)} cannot write ONNX; @coex/plugin-trainer-tfjs can`);
-        for (const entry of chosen) {
-          process.stderr.write(`coex: finalizing trial ${entry.trial} (${epochs} epochs, full training set)\n`);
-          const final = await trainer.train({ seq: entry.trial, seed: entry.seed, architecture: entry.candidate.architecture });
-          const onnx = opts.onnx && typeof final.savedTo === 'string'
-            ? (await writeOnnxWithDesign({ trainer, trainerName: trainerNameOf(config), savedTo: final.savedTo, candidate: entry.candidate,
-                out: path.join(path.dirname(final.savedTo), 'model.onnx'),
-                source: { run: runDir, trial: entry.trial, seed: entry.seed, metrics: entry.metrics, finalAccuracy: final.accuracy, epochs } })).onnx
-            : undefined;
-          results.push({ trial: entry.trial, searchAccuracy: entry.metrics.accuracy, metrics: entry.metrics, candidate: entry.candidate, final, ...(onnx ? { onnx } : {}) });
-          // Written after every model, so an interruption keeps what finished.
-          fs.writeFileSync(path.join(runDir, FINALIZE_FILE), JSON.stringify({ at: new Date().toISOString(), epochs, saveDir, results }, null, 2) + '\n');
-        }
+        // A trainer that scores with estimates (a supernet) retrains stand-alone.
+        const finalTrainer = standAloneTrainer(trainer, { epochs, saveDir });
+        if (opts.onnx && !finalTrainer.toOnnx) throw new UserError(`--onnx: the run's trainer ${trainerNameOf(config)} cannot write ONNX; @coex/plugin-trainer-tfjs can`);
+        const withOnnx = async (entry: ParetoEntry, final: TrainingResult) => typeof final.savedTo !== 'string' ? {} : {
+          onnx: (await writeOnnxWithDesign({ trainer: finalTrainer, trainerName: trainerNameOf(config), savedTo: final.savedTo, candidate: entry.candidate,
+            out: path.join(path.dirname(final.savedTo), 'model.onnx'),
+            source: { run: runDir, trial: entry.trial, seed: entry.seed, metrics: entry.metrics, finalAccuracy: final.accuracy, epochs } })).onnx,
+        };
+        results = await finalizeTrials(chosen, finalTrainer, {
+          runDir, epochs, saveDir, log: (message) => process.stderr.write(`coex: ${message} (${epochs} epochs, full training set)
+`),
+          ...(opts.onnx ? { extend: withOnnx } : {}),
+        });
       } finally {
         await trainer.close?.();
       }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { openRunStore } from '../experiment';
+import { FINALIZE_FILE } from '../finalize';
 import type { RunCounts } from '../hooks';
 import { summarizeTrials, toCsv, trialRows, type RunResults } from '../results';
 import type { RunRecord, Store } from '../roles';
@@ -21,6 +22,7 @@ export function printSummary(dir: string, config: ResolvedConfig, results: RunRe
     `run ${dir}${config.preset ? ` (preset ${config.preset}, seed ${config.seed})` : ''}${status ? `: ${status}` : ''}`,
     `candidates: ${counts.sampled} sampled, ${counts.pruned} pruned, ${counts.trained} trained, ${counts.failed} failed`,
   ];
+  if (results.accuracySource) lines.push(accuracySourceNote(dir, results.accuracySource));
   if (best) {
     lines.push(`best accuracy: ${(best.accuracy * 100).toFixed(2)}% (trial ${best.trial})` +
       (best.testAccuracy !== undefined ? `, test ${(best.testAccuracy * 100).toFixed(2)}%` : ''));
@@ -31,6 +33,23 @@ export function printSummary(dir: string, config: ResolvedConfig, results: RunRe
     lines.push(table([['trial', ...metrics, 'reward'], ...pareto.map((p) => [p.trial, ...metrics.map((m) => formatNumber(p.metrics[m])), formatNumber(p.reward)])]));
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Says that accuracies are supernet scores, and where the stand-alone ones are (finalize.json). */
+function accuracySourceNote(dir: string, source: 'supernet' | 'mixed'): string {
+  const what = source === 'supernet'
+    ? 'accuracies here are supernet scores (inherited weights), not stand-alone training'
+    : 'accuracies here MIX supernet scores and stand-alone training (see each trial\'s training.source)';
+  const file = path.join(dir, FINALIZE_FILE);
+  if (!fs.existsSync(file)) return `${what}; retrain the front stand-alone with \`coex finalize ${dir}\``;
+  let final: { results: { trial: number; searchAccuracy?: number; final: { accuracy: number } }[] };
+  try {
+    final = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return `${what}; ${file} is unreadable`;
+  }
+  return `${what}; stand-alone accuracies (${FINALIZE_FILE}): ` +
+    final.results.map((r) => `trial ${r.trial} ${(r.final.accuracy * 100).toFixed(2)}% (supernet ${((r.searchAccuracy ?? NaN) * 100).toFixed(2)}%)`).join(', ');
 }
 
 export interface StudySummary {

@@ -69,7 +69,7 @@ export function checkDataFits(chain: { input: DatasetSplits['shape']; classes: n
 }
 
 /** Copies the images and labels at `indices` into batch tensors. */
-function batchOf(split: DataSplit, indices: ArrayLike<number>, shape: DatasetSplits['shape']): { x: tf.Tensor4D; y: tf.Tensor1D } {
+export function batchOf(split: DataSplit, indices: ArrayLike<number>, shape: DatasetSplits['shape']): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const size = shape.height * shape.width * shape.channels;
   const x = new Float32Array(indices.length * size);
   const y = new Int32Array(indices.length);
