@@ -88,7 +88,7 @@ function rankCorrelations(cells: Cell[]): string[] {
       const order = new Rng(seed).shuffle(cells.map((_, i) => i));
       const train = order.slice(0, n).map((i) => cells[i]);
       const held = order.slice(n, n + 1000).map((i) => cells[i]);
-      const predictor = new OnlinePredictor(seed, { members: 5, hidden: [16], epochs: 100, learningRate: 0.01, weightDecay: 1e-4, minUncertainty: 0.002, refitGrowth: 1 });
+      const predictor = new OnlinePredictor(seed, { members: 5, hidden: [16], epochs: 100, learningRate: 0.01, weightDecay: 1e-4, minUncertainty: 0.002, refitGrowth: 1, refitFrom: 1 });
       train.forEach((c, seq) => predictor.add({ seq, features: encode(c), accuracy: c.val, metrics: {} }));
       const truth = held.map((c) => c.val);
       const scorers = [held.map((c) => predictor.predict(encode(c)).mean), held.map((c) => cellParams(c.tokens))];

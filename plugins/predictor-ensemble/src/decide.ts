@@ -7,6 +7,7 @@ import { acquisitionValue, strongestDominator, type Acquisition, type OnlinePred
 
 export interface BatchItem {
   seq: number;
+  batch: number;
   features: number[];
   /** The fast level's metrics of the candidate (exact hardware values, proxies). */
   metrics: Metrics;

@@ -64,13 +64,16 @@ export default definePlugin({
       ? options.objectives.map((o) => (typeof o === 'string' ? { metric: o, goal: 'max' } : o))
       : ctx.config.objectives;
     if (!objectives.some((o) => o.metric === options.accuracyMetric)) objectives.unshift({ metric: options.accuracyMetric, goal: 'max' });
-    const predictor = new OnlinePredictor(ctx.seed, { ...options, hidden: options.hidden });
+    const predictor = new OnlinePredictor(ctx.seed, { ...options, refitFrom: options.minTrained });
     const trainedKeys = new Map<string, number>();
     let decisions: readonly Decision[] = [];
     const encode = (candidate: Candidate, metrics: Record<string, unknown> | undefined) =>
       encodeCandidate(candidate.tokens.arch, decisions, candidate.architecture, metrics as never, options);
     const decideOptions = { ...options, objectives };
-    const gate = new BatchGate<BatchItem, PruneVerdict | undefined>((items) => decideBatch([...items.values()], predictor, trainedKeys, decideOptions));
+    const gate = new BatchGate<BatchItem, PruneVerdict | undefined>((items) => {
+      const list = [...items.values()];
+      return decideBatch(list, predictor.asOf(list[0].batch), trainedKeys, decideOptions);
+    });
 
     const remember = (trial: Trial) => {
       if (trial.status !== 'done') return;
@@ -78,7 +81,7 @@ export default definePlugin({
       const accuracy = trial.metrics[options.accuracyMetric];
       // A reused (isomorphic duplicate) result is not a new training example.
       if (typeof accuracy !== 'number' || trial.training?.duplicateOf !== undefined) return;
-      predictor.add({ seq: trial.seq, features: encode(trial.candidate, trial.hardware), accuracy, metrics: { ...trial.hardware, ...trial.metrics } as never });
+      predictor.add({ seq: trial.seq, batch: trial.batch, features: encode(trial.candidate, trial.hardware), accuracy, metrics: { ...trial.hardware, ...trial.metrics } as never });
     };
 
     ctx.hooks.runStart.tapPromise(PLUGIN_NAME, async (info) => {
@@ -91,6 +94,7 @@ export default definePlugin({
     ctx.hooks.prune.tapPromise({ name: PLUGIN_NAME, stage: 10 }, (candidate, evaluation, trial) =>
       gate.arrive(trial.batch, trial.seq, {
         seq: trial.seq,
+        batch: trial.batch,
         features: encode(candidate, evaluation.metrics),
         metrics: { ...evaluation.metrics } as never,
         key: keyOf(candidate),

@@ -8,6 +8,8 @@ import { normalCdf, normalPdf } from './normal';
 
 export interface Observation {
   seq: number;
+  /** The trial's batch (absent: always known). */
+  batch?: number;
   features: number[];
   /** The trained accuracy (the predictor's target). */
   accuracy: number;
@@ -21,11 +23,13 @@ export interface PredictorOptions extends MlpOptions {
   minUncertainty: number;
   /** Refit once the trained set has grown by this factor since the last fit (1: on every new trial). */
   refitGrowth: number;
+  /** The first refit point (the plugin passes minTrained); below it every fit uses all trials. */
+  refitFrom: number;
 }
 
 export class OnlinePredictor {
   private readonly observations = new Map<number, Observation>();
-  private fitted?: { key: string; count: number; ensemble: MlpEnsemble };
+  private fitted?: { key: string; ensemble: MlpEnsemble };
 
   constructor(
     private readonly seed: number,
@@ -37,21 +41,31 @@ export class OnlinePredictor {
     this.observations.set(observation.seq, observation);
   }
 
-  get count(): number {
-    return this.observations.size;
+  /** Only trials of earlier batches count (set per batch decision): on resume, the interrupted batch's own results are not known yet. */
+  private horizon = Infinity;
+
+  asOf(batch: number): this {
+    this.horizon = batch;
+    return this;
   }
 
-  /** Trained trials in trial order. */
+  get count(): number {
+    return this.trained().length;
+  }
+
+  /** Trained trials of batches before the horizon, in trial order. */
   trained(): Observation[] {
-    return [...this.observations.values()].sort((a, b) => a.seq - b.seq);
+    return [...this.observations.values()].filter((o) => (o.batch ?? -1) < this.horizon).sort((a, b) => a.seq - b.seq);
   }
 
   private ensemble(): MlpEnsemble {
     const all = this.trained();
-    // Fit on the first trials in trial order, up to the last refit point: still a function of the
-    // trained set alone, so a resumed run refits exactly where the uninterrupted one did.
-    const due = !this.fitted || all.length >= Math.max(this.fitted.count + 1, this.fitted.count * this.options.refitGrowth);
-    const data = due ? all : all.slice(0, this.fitted!.count);
+    // Fit on the first trials in trial order up to the last refit point (refitFrom, then each point
+    // the previous times refitGrowth): a function of the trained set alone, so a resumed run fits
+    // exactly what the uninterrupted one did.
+    let size = Math.min(all.length, this.options.refitFrom);
+    for (let next = size; next <= all.length; next = Math.max(size + 1, Math.ceil(size * this.options.refitGrowth))) size = next;
+    const data = all.slice(0, Math.min(size, all.length));
     const key = data.map((o) => o.seq).join(',');
     if (this.fitted?.key !== key) {
       const ensemble = new MlpEnsemble(
@@ -61,7 +75,7 @@ export class OnlinePredictor {
         (member) => deriveSeed(this.seed, 'predictor', data.length, member),
         this.options,
       );
-      this.fitted = { key, count: data.length, ensemble };
+      this.fitted = { key, ensemble };
     }
     return this.fitted.ensemble;
   }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { MlpEnsemble, OnlinePredictor, decideBatch, kendallTau, spearman } from '../src/index';
 
-const OPTIONS = { hidden: [8], epochs: 60, learningRate: 0.02, weightDecay: 1e-4, members: 4, minUncertainty: 0.002, refitGrowth: 1 };
+const OPTIONS = { hidden: [8], epochs: 60, learningRate: 0.02, weightDecay: 1e-4, members: 4, minUncertainty: 0.002, refitGrowth: 1, refitFrom: 1 };
 // Three one-hot "ops": accuracy is 0.6 + 0.1 x op (a rule the ensemble can learn).
 const example = (op: number) => [0, 1, 2].map((k) => (k === op ? 1 : 0));
 const accuracyOf = (op: number) => 0.6 + 0.1 * op;
@@ -35,7 +35,7 @@ describe('predictor-ensemble: the predictor', () => {
     const predictor = predictorWith(1, [0, 1, 2, 0, 1, 2, 2, 1, 0, 2]);
     // A candidate like op 0 (predicted ~0.6) but slower than trial 2 (op 2: accuracy 0.8, latency 3).
     const verdicts = decideBatch(
-      [{ seq: 10, features: example(0), metrics: { latency: 5 }, key: 'a' }],
+      [{ seq: 10, batch: 9, features: example(0), metrics: { latency: 5 }, key: 'a' }],
       predictor,
       new Map(),
       { minTrained: 5, prune: true, confidence: 0.9, acquisition: 'ei', kappa: 1, objectives: [{ metric: 'accuracy', goal: 'max' }, { metric: 'latency', goal: 'min' }], accuracyMetric: 'accuracy' },
@@ -48,7 +48,7 @@ describe('predictor-ensemble: the predictor', () => {
   it('prunes nothing before the minimum of trained trials, and nothing that could join the front', () => {
     const options = { minTrained: 11, prune: true, confidence: 0.9, acquisition: 'ei' as const, kappa: 1, objectives: [{ metric: 'accuracy', goal: 'max' as const }, { metric: 'latency', goal: 'min' as const }], accuracyMetric: 'accuracy' };
     const predictor = predictorWith(1, [0, 1, 2, 0, 1, 2, 2, 1, 0, 2]);
-    const item = { seq: 10, features: example(0), metrics: { latency: 5 }, key: 'a' };
+    const item = { seq: 10, batch: 9, features: example(0), metrics: { latency: 5 }, key: 'a' };
     expect(decideBatch([item], predictor, new Map(), options).get(10)).to.equal(undefined);
     // Faster than every trained trial: nothing dominates it, whatever its accuracy.
     expect(decideBatch([{ ...item, metrics: { latency: 0.5 } }], predictor, new Map(), { ...options, minTrained: 5 }).get(10)).to.equal(undefined);
@@ -56,7 +56,7 @@ describe('predictor-ensemble: the predictor', () => {
 
   it('guided mode keeps the predicted best of a batch and says why the others were pruned', () => {
     const predictor = predictorWith(1, [0, 1, 2, 0, 1, 2, 2, 1, 0, 2]);
-    const items = [0, 2, 1].map((op, i) => ({ seq: 20 + i, features: example(op), metrics: {}, key: `k${i}` }));
+    const items = [0, 2, 1].map((op, i) => ({ seq: 20 + i, batch: 9, features: example(op), metrics: {}, key: `k${i}` }));
     const verdicts = decideBatch(items, predictor, new Map([['k2', 4]]), {
       minTrained: 5, prune: false, confidence: 0.9, keep: 1, acquisition: 'mean', kappa: 1, objectives: [{ metric: 'accuracy', goal: 'max' }], accuracyMetric: 'accuracy',
     });

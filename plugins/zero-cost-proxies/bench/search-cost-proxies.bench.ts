@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Run, describeChainCnn, resolveConfig, type ChainCnnArchitecture, type Trial } from '@coex/core';
 import { kendallTau, spearman } from '@coex/plugin-predictor-ensemble';
 
-const NETWORKS = Number(process.env.COEX_PROXY_NETWORKS ?? 30);
+const NETWORKS = Number(process.env.COEX_PROXY_NETWORKS ?? 40);
 
 async function main() {
   const { config, plugins } = resolveConfig({
