@@ -14,7 +14,7 @@ describe('shipped presets', function () {
 
   it('coex list presets --json lists every shipped preset by the name --preset accepts', () => {
     const listed = JSON.parse(coex(['list', 'presets', '--json']).stdout).map((p: { name: string }) => p.name);
-    for (const name of [...FULL, ...FULL.map((p) => `${p}-quick`), 'nb201-rl', 'nb201-evolution', 'nb201-random']) {
+    for (const name of [...FULL, ...FULL.map((p) => `${p}-quick`), 'nb201-rl', 'nb201-evolution', 'nb201-random', 'nb201-guided']) {
       expect(listed).to.include(name);
     }
   });
@@ -61,7 +61,7 @@ describe('shipped presets', function () {
       '--set', 'dataset.validationSize=64', '--set', 'executor.workers=1'];
     const cases = [
       ...FULL.map((p) => ['run', '--preset', `${p}-quick`, ...small, '--out', path.join(dir, p), '--json']),
-      ...['nb201-rl', 'nb201-evolution', 'nb201-random'].map((p) => ['run', '--preset', p, '--set', 'budget.trained=20', '--out', path.join(dir, p), '--json']),
+      ...['nb201-rl', 'nb201-evolution', 'nb201-random', 'nb201-guided'].map((p) => ['run', '--preset', p, '--set', 'budget.trained=20', '--out', path.join(dir, p), '--json']),
     ];
     const results = await coexMany(cases, { parallel: 2 });
     results.forEach((r, i) => {

@@ -26,6 +26,11 @@ export const evolutionOptions = z
     sample: z.number().int().min(1).default(5),
     /** regularized: decisions changed per child. */
     mutations: z.number().int().min(1).default(1),
+    /**
+     * regularized: a pruned child does not join the population (with a predictor's guided mode, most
+     * children of a batch are pruned by prediction and would otherwise crowd out the trained ones).
+     */
+    skipPruned: z.boolean().default(false),
     /** nsga2: probability of uniform crossover. */
     crossoverRate: z.number().min(0).max(1).default(0.9),
     /** nsga2: per-token mutation probability (default 1 / number of decisions with more than one choice). */
@@ -71,6 +76,7 @@ export default definePlugin({
         population: options.population,
         sample: options.sample,
         mutations: options.mutations,
+        skipPruned: options.skipPruned,
       });
     });
   },

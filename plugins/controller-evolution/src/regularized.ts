@@ -14,6 +14,8 @@ export interface RegularizedOptions {
   sample: number;
   /** Decisions changed per child. */
   mutations: number;
+  /** Pruned children do not join the population. */
+  skipPruned?: boolean;
 }
 
 export interface ScoredMember {
@@ -64,7 +66,10 @@ export class RegularizedEvolution extends EvolutionController<ScoredMember> {
   }
 
   tell(feedback: Feedback[]): void {
-    for (const f of feedback) this.members.push({ seq: f.seq, proposal: f.proposal, reward: f.reward });
+    for (const f of feedback) {
+      if (this.options.skipPruned && f.status === 'pruned') continue;
+      this.members.push({ seq: f.seq, proposal: f.proposal, reward: f.reward });
+    }
     // Aging: the oldest die, whatever their reward.
     this.members.splice(0, Math.max(0, this.members.length - this.options.population));
   }

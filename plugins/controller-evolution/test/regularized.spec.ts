@@ -115,4 +115,17 @@ describe('controller-evolution: regularized evolution', () => {
     const fromGood = children.filter((c) => hamming(c, genomeOf(good)) === 1).length;
     expect(fromGood / 200).to.be.within(0.65, 0.85); // 3/4 expected
   });
+
+  it('skipPruned: pruned children (e.g. pruned by a predictor) do not join the aging population', () => {
+    const tell = (skipPruned: boolean) => {
+      const evo = new RegularizedEvolution(new Rng(1), { ...OPTIONS, population: 3, skipPruned });
+      evo.init(space);
+      const proposals = evo.ask(4);
+      evo.tell(proposals.map((proposal, seq) => ({ seq, proposal, status: seq % 2 ? 'pruned' : 'done', reward: seq % 2 ? 0 : 1, metrics: {} })));
+      return evo.population.map((m) => m.seq);
+    };
+    expect(tell(true)).to.deep.equal([0, 2]);
+    expect(tell(false)).to.deep.equal([1, 2, 3]);
+  });
 });
+
