@@ -24,9 +24,11 @@ export interface TrainingWorkerData {
   outDir: string;
 }
 
-export type ToWorker = { type: 'train'; id: number; request: Omit<TrainRequest, 'signal'> };
+/** `close`: free the trainer (its processes, its files) and answer `closed`, before the thread is terminated. */
+export type ToWorker = { type: 'train'; id: number; request: Omit<TrainRequest, 'signal'> } | { type: 'close' };
 export type FromWorker =
   | { type: 'ready' }
+  | { type: 'closed' }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string }
   | { type: 'fatal'; message: string };
@@ -44,6 +46,12 @@ export async function startTrainingWorker(): Promise<void> {
     return;
   }
   port.on('message', async (message: ToWorker) => {
+    if (message.type === 'close') {
+      // Terminating the thread does not close the trainer: what it started (a Python process,
+      // data files) would outlive it.
+      await trainer.close?.().catch(() => undefined);
+      return void port.postMessage({ type: 'closed' } satisfies FromWorker);
+    }
     if (message.type !== 'train') return;
     try {
       const result = await trainer.train(message.request);

@@ -10,6 +10,7 @@ import {
   type Executor,
   type FromWorker,
   type ResolvedConfig,
+  type ToWorker,
   type TrainRequest,
   type TrainingResult,
   type TrainingWorkerData,
@@ -17,6 +18,30 @@ import {
 
 const PLUGIN_NAME = '@coex/plugin-executor-pool';
 const WORKER_ENTRY = require.resolve('@coex/core/training-worker');
+/** How long a worker has to close its trainer before its thread is terminated anyway. */
+const CLOSE_GRACE_MS = 10_000;
+
+/**
+ * Ends a worker thread after its trainer closed: terminate() alone skips that, so what the trainer
+ * started (trainer-torch's Python process, its data files) would outlive the thread, the process
+ * as a zombie nobody reaps.
+ */
+async function retire(worker: Worker): Promise<void> {
+  if (worker.threadId !== -1) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, CLOSE_GRACE_MS);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      worker.on('message', (m: FromWorker) => m.type === 'closed' && done());
+      worker.once('exit', done);
+      worker.once('error', done);
+      worker.postMessage({ type: 'close' } satisfies ToWorker);
+    });
+  }
+  await worker.terminate();
+}
 
 export interface PoolOptions {
   workers: number;
@@ -104,7 +129,7 @@ export class WorkerPoolExecutor implements Executor {
       slot.worker.removeAllListeners('error');
       slot.worker.removeAllListeners('exit');
       if (replace) {
-        void slot.worker.terminate();
+        void retire(slot.worker);
         this.slots = this.slots.filter((s) => s !== slot);
       } else {
         slot.busy = false;
@@ -140,7 +165,7 @@ export class WorkerPoolExecutor implements Executor {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('executor closed'));
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => retire(s.worker)));
     this.slots = [];
   }
 }

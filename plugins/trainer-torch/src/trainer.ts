@@ -106,10 +106,12 @@ export class TorchTrainer implements Trainer {
       OMP_NUM_THREADS: threads,
       MKL_NUM_THREADS: threads,
     });
+    // Kept until it has exited, so that close() also waits for the ones being killed.
     this.processes.add(proc);
+    void proc.exit.then(() => this.processes.delete(proc));
     proc.ready.then(
       ({ pid }) => this.settings.log?.(`${PLUGIN_NAME}: Python worker ${pid} started (${command}, torch ${torch}, ${threads} thread${threads === '1' ? '' : 's'})`),
-      () => this.processes.delete(proc),
+      () => undefined,
     );
     return proc;
   }
@@ -151,8 +153,7 @@ export class TorchTrainer implements Trainer {
       return { ...result, curve: (result.curve as CurvePoint[] | undefined) ?? curve, pid, torch } as TorchTrainingResult;
     } catch (error) {
       // Aborted, stopped by the hard limit or dead: gone for good. Failed inside Python: still usable.
-      if (!proc.alive) this.processes.delete(proc);
-      else if (!this.closed) this.idle.push(proc);
+      if (proc.alive && !this.closed) this.idle.push(proc);
       // Aborted while Python was still starting: the process died of the stop, the trial of the abort.
       throw signal?.aborted && (error as Error).name !== 'AbortError' ? abortError() : error;
     } finally {
@@ -163,7 +164,7 @@ export class TorchTrainer implements Trainer {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const proc of this.processes) proc.close();
+    await Promise.all([...this.processes].map((proc) => proc.close()));
     this.processes.clear();
     this.idle.length = 0;
     const data = await this.data?.catch(() => undefined);

@@ -47,6 +47,8 @@ interface Job {
 
 export class TorchProcess {
   readonly ready: Promise<{ pid: number; torch: string }>;
+  /** Settles once the process has exited and Node has reaped it. */
+  readonly exit: Promise<void>;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly stderr: string[] = [];
   private job?: Job;
@@ -71,6 +73,10 @@ export class TorchProcess {
       this.child.on('exit', (code, signal) => this.onExit(`exited with ${signal ? `signal ${signal}` : `code ${code}`}`, reject));
     });
     this.ready.catch(() => undefined);
+    this.exit = new Promise((resolve) => {
+      this.child.on('exit', () => resolve());
+      this.child.on('error', () => this.child.pid === undefined && resolve()); // never started
+    });
   }
 
   get pid(): number | undefined {
@@ -103,9 +109,18 @@ export class TorchProcess {
     setTimeout(() => this.exited === undefined && this.child.kill('SIGKILL'), KILL_AFTER * 1000).unref();
   }
 
-  /** Ends the process by closing its stdin (it exits at once, even mid-training). */
-  close(): void {
-    this.child.stdin.end();
+  /**
+   * Ends the process by closing its stdin (it exits at once, even mid-training) and waits until it
+   * has exited (SIGKILL past KILL_AFTER): a caller that ends its thread right after would otherwise
+   * leave a zombie nobody reaps.
+   */
+  async close(): Promise<void> {
+    if (this.exited === undefined) {
+      this.child.stdin.end();
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), KILL_AFTER * 1000);
+      await this.exit;
+      clearTimeout(timer);
+    }
   }
 
   private onReply(reply: Exclude<Reply, { type: 'ready' }>): void {

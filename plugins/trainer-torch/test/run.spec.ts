@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Run, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
-import { isAlive, requireTorch, until } from './helpers';
+import { isAlive, requireTorch } from './helpers';
 
 const PLUGINS: PluginEntry[] = [
   'controller-random',
@@ -40,8 +40,11 @@ describe('trainer-torch in a search', function () {
       expect(pids.size, 'one Python process for the one slot').to.equal(1);
       expect(trials.every((t) => t.training?.backend === 'torch')).to.equal(true);
       const [pid] = pids;
-      // The worker thread is gone, so the pipe closed and Python left at once.
-      await until(() => !isAlive(pid));
+      // The pool closed the thread's trainer before ending the thread: Python exited and was
+      // reaped (no zombie left in /proc), and its data files are gone from the run folder.
+      expect(isAlive(pid)).to.equal(false);
+      expect(fs.existsSync(`/proc/${pid}`), `process ${pid} left as a zombie`).to.equal(false);
+      expect(fs.existsSync(path.join(dir, 'pool', 'tmp')), 'data files left in the run folder').to.equal(false);
     });
   });
 
