@@ -25,5 +25,6 @@ export * from './experiment';
 export * from './study';
 export * from './results';
 export { acquireLock } from './lock';
+export { checkOutDir, checkOutFile, makeOutDir } from './out-path';
 export * from './training-roles';
 export * from './csv';

@@ -23,7 +23,7 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--json', 'print the result summary as JSON')
     .action(async (opts) => {
-      const prepared = prepareRun({
+      const prepared = await prepareRun({
         preset: opts.preset,
         configFile: opts.config,
         sets: opts.set,

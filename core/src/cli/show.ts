@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { openRunStore } from '../experiment';
+import { checkOutFile } from '../out-path';
 import type { RunCounts } from '../hooks';
 import { summarizeTrials, toCsv, trialRows, type RunResults } from '../results';
 import type { RunRecord, Store } from '../roles';
@@ -133,6 +134,7 @@ export function registerShow(program: Command): void {
     }, 'json')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (dir: string, opts) => {
+      if (opts.out) checkOutFile(opts.out);
       const { store, runs, study } = await openAnyStore(dir);
       const rows = [];
       for (const run of runs) rows.push(...trialRows(await store.listTrials(run.id), study || runs.length > 1 ? run.id : undefined));
