@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coex, coexAsync, tempDir, TINY_PRESET } from './helpers/cli';
+import { coex, coexAsync, NB201_SAMPLE_SETS, tempDir, TINY_PRESET } from './helpers/cli';
 
 describe('coex CLI', function () {
   this.timeout(120_000);
@@ -95,7 +95,7 @@ describe('coex CLI', function () {
 
   it('hands a large --json output to a pipe whole (no cut at the pipe buffer when coex exits)', () => {
     const dir = path.join(tempDir(), 'big');
-    expect(coex(['run', '--preset', 'nb201-random', '--trained', '300', '--out', dir]).status).to.equal(0);
+    expect(coex(['run', '--preset', 'nb201-random', ...NB201_SAMPLE_SETS, '--trained', '300', '--out', dir]).status).to.equal(0);
     const r = coex(['export', dir, '--format', 'json']);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.length).to.be.above(256 * 1024, 'several times the 64 KiB a pipe holds');

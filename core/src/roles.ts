@@ -114,6 +114,8 @@ export interface TrainRequest {
 
 export interface Trainer {
   train(request: TrainRequest): Promise<TrainingResult>;
+  /** Optional, lookup-table trainers: the architecture keys the table answers (a space may restrict itself to them). */
+  architectureKeys?(): readonly string[];
   /** Optional preflight: check the trainer's own inputs (a table, an executable). */
   check?(): void | Promise<void>;
   close?(): Promise<void>;

@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Run, UserError, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
-import { DEV_SAMPLE_CSV } from '../src';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 
@@ -14,7 +13,7 @@ function fixtureRows() {
 }
 
 async function modelWith(options: Record<string, unknown>) {
-  const { config, plugins } = resolveConfig({ plugins: [['hw-tabular', options]] });
+  const { config, plugins } = resolveConfig({ plugins: [['hw-tabular', { csv: FIXTURE, ...options }]] });
   const run = new Run({ dir: '/nonexistent', config, plugins });
   await run.applyPlugins();
   return run.resolver.get('hardware');
@@ -34,9 +33,14 @@ describe('hw-tabular', () => {
     return file;
   };
 
+  it('without a table, says that the NAS-Bench-201 presets need one', async () => {
+    const error = await modelWith({ csv: undefined }).catch((e: unknown) => e);
+    expect(isUserError(error), String(error)).to.equal(true);
+    expect((error as Error).message).to.match(/^hardware\.csv: no table given\. The NAS-Bench-201 presets .* --set hardware\.csv=<table\.csv>/);
+  });
+
   it('has no design decisions and a fixed design', async () => {
     const model = await modelWith({});
-    expect(DEV_SAMPLE_CSV).to.equal(FIXTURE);
     expect(model.designSpace({ maxLayers: 6 })).to.deep.equal([]);
     expect(await model.propose(cell('x'), [], {})).to.deep.equal({ model: 'tabular' });
   });
