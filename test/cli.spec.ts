@@ -70,8 +70,18 @@ describe('coex CLI', function () {
     const show = JSON.parse(coex(['show', dir, '--json']).stdout);
     expect(show.counts).to.deep.equal(result.counts);
     expect(show.pareto.length).to.be.greaterThan(0);
-    for (const p of show.pareto) expect(Object.keys(p).sort()).to.deep.equal(['candidate', 'metrics', 'reward', 'seed', 'status', 'trial']);
+    for (const p of show.pareto) expect(Object.keys(p).sort()).to.deep.equal(['candidate', 'design', 'metrics', 'network', 'reward', 'seed', 'status', 'trial']);
     expect(show.best.accuracy).to.equal(Math.max(...show.pareto.map((p: { metrics: { accuracy: number } }) => p.metrics.accuracy)));
+    // Compact network (kernel x filters /stride) and design beside the fractions, for the best trial too.
+    const layers = (p: { candidate: { architecture: { layers: { kernel: number; filters: number; stride: number }[] } } }) =>
+      p.candidate.architecture.layers.map((l) => `${l.kernel}x${l.filters}${l.stride > 1 ? `/${l.stride}` : ''}`).join(' ');
+    for (const p of [...show.pareto, show.best]) expect([p.network, p.design]).to.deep.equal([layers(p), 'fake']);
+    const text = coex(['show', dir]).stdout;
+    expect(text).to.match(new RegExp(`best accuracy: ${(show.best.accuracy * 100).toFixed(2)} % \\(trial ${show.best.trial}\\)`));
+    const [header, ...front] = text.split('\n').slice(text.split('\n').findIndex((l) => l.startsWith('Pareto front')) + 1).filter(Boolean);
+    expect(header.split(/\s{2,}/)).to.deep.equal(['trial', 'accuracy', 'throughput', 'energyEfficiency', 'reward', 'network', 'design']);
+    expect(front).to.have.length(show.pareto.length);
+    front.forEach((line, i) => expect(line).to.match(new RegExp(`^${show.pareto[i].trial} +${(show.pareto[i].metrics.accuracy * 100).toFixed(2)} % .* ${show.pareto[i].network} +fake$`)));
 
     const csv = coex(['export', dir, '--format', 'csv']).stdout.trim().split('\n');
     expect(csv).to.have.length(9);

@@ -24,6 +24,7 @@ export * from './run';
 export * from './experiment';
 export * from './study';
 export * from './results';
+export * from './describe';
 export { acquireLock } from './lock';
 export { checkOutDir, checkOutFile, makeOutDir } from './out-path';
 export * from './training-roles';

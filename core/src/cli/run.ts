@@ -7,7 +7,7 @@ import { isStudyDir, resumeStudy } from '../study';
 import { executeStudy } from './ablate';
 import { collect, nonNegativeInt, positiveInt, printJson } from './output';
 import { showProgress } from './progress';
-import { printSummary } from './show';
+import { describedResults, printSummary } from './show';
 
 export function registerRun(program: Command): void {
   program
@@ -85,6 +85,6 @@ export async function executeRun(prepared: PreparedRun, json: boolean): Promise<
   const { counts } = summary;
   if (counts.sampled > 0 && counts.pruned === counts.sampled) throw new NoFeasibleCandidateError(prunedExplanation(trials));
   const results = summarizeTrials(trials, config.objectives);
-  if (json) printJson({ dir, run: { id: run.runId, status: summary.status, preset: config.preset, seed: config.seed, seconds: summary.seconds }, ...results });
+  if (json) printJson({ dir, run: { id: run.runId, status: summary.status, preset: config.preset, seed: config.seed, seconds: summary.seconds }, ...describedResults(results) });
   else printSummary(dir, config, results);
 }
