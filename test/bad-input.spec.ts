@@ -125,7 +125,11 @@ function uxCases(dir: string, file: (name: string, text: string) => string, run:
   const immutable = sub('immutable');
   const damagedRun = sub('damaged');
   const refusedOut = (name: string) => sub(`refused-${name}`);
-  const mustNotExist = [refusedOut('no-space'), refusedOut('no-trainer'), refusedOut('study-no-space'), sub('missing-folder')];
+  const mustNotExist = [refusedOut('no-space'), refusedOut('no-trainer'), refusedOut('study-no-space'), sub('missing-folder'),
+    refusedOut('fashion-mnist'), refusedOut('study-fashion-mnist'), refusedOut('program'), refusedOut('nb201'), refusedOut('nb201-hw'), refusedOut('study-nb201')];
+  const noData = sub('no-fashion-mnist-here');
+  const withPlugin = (name: string, entry: string) => file(`${name}.yaml`, `preset: ${TINY_PRESET}\nplugins: [${entry}]\n`);
+  const threeCells = file('three-cells.csv', 'arch_str,cifar10_val_12ep,cifar10_test_12ep\n|none~0|+|none~0|none~1|+|none~0|none~1|none~2|,10,10\n');
   // An alias bomb: nine levels of nine aliases each would expand to 9^9 copies.
   let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x]\n';
   for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]\n`;
@@ -156,6 +160,21 @@ function uxCases(dir: string, file: (name: string, text: string) => string, run:
     { name: 'no plugin fills the space role', args: ['run', '--config', noRole('space', 'space-chain-cnn'), '--out', refusedOut('no-space')], message: /no plugin of this run fills the space role.*\[COEX_NO_SPACE\]/ },
     { name: 'no plugin fills the trainer role', args: ['run', '--config', noRole('trainer', 'coex-plugin-fake-trainer'), '--out', refusedOut('no-trainer')], message: /no plugin of this run fills the trainer role.*\[COEX_NO_TRAINER\]/ },
     { name: 'a study arm no plugin completes', args: ['ablate', '--arms', `a=${TINY_PRESET},b=${file('no-space-preset.yaml', `name: no-space\nextends: ${TINY_PRESET}\nplugins: ["!space-chain-cnn"]\n`)}`, '--seeds', '1', '--out', refusedOut('study-no-space')], message: /arm b .*no plugin of this run fills the space role.*\[COEX_NO_SPACE\]/ },
+    // Point 8: a missing input fails the run (or study) before its folder is made and anything is sampled.
+    { name: 'a missing Fashion-MNIST folder (co-exploration)', args: ['run', '--preset', 'co-exploration', '--set', `dataset.path=${noData}`, '--out', refusedOut('fashion-mnist')], message: /fashion-mnist: missing file .*no-fashion-mnist-here\/train-images-idx3-ubyte\.gz.*apt-get install dataset-fashion-mnist/ },
+    { name: 'ablate with a missing dataset in one arm', args: ['ablate', '--arms', 'a=co-exploration-quick,b=co-exploration', '--seeds', '1', '--set', `b.dataset.path=${noData}`, '--out', refusedOut('study-fashion-mnist')], message: /arm b \(co-exploration\): .*fashion-mnist: missing file .*apt-get install dataset-fashion-mnist/ },
+    { name: 'CIFAR-10 without dataset.path', args: ['run', '--config', withPlugin('cifar', 'dataset-cifar10')], message: /cifar10: option dataset\.path is required .*cifar-10-binary\.tar\.gz/ },
+    { name: 'CIFAR-10 in a folder without its batches', args: ['run', '--config', withPlugin('cifar-empty', `[dataset-cifar10, {path: ${JSON.stringify(dir)}}]`)], message: /cifar10: missing file .*data_batch_1\.bin/ },
+    { name: 'a trainer command whose program does not exist', args: ['run', '--config', withPlugin('program', '[trainer-command, {command: "coex-no-such-trainer-xyz {arch}"}]'), '--out', refusedOut('program')], message: /trainer\.command: the program "coex-no-such-trainer-xyz" is not found on this machine/ },
+    { name: 'a tabular trainer whose table does not exist', args: ['run', '--config', withPlugin('tabular', `[trainer-tabular, {csv: ${JSON.stringify(sub('no-table.csv'))}}]`)], message: /trainer\.csv: cannot read CSV file .*no-table\.csv: no such file/ },
+    // Point 9: the nb201 presets ship no table; a topology by name.
+    { name: 'nb201-random without a table', args: ['run', '--preset', 'nb201-random', '--out', refusedOut('nb201')], message: /trainer\.csv: no table given\. The NAS-Bench-201 presets .*--set trainer\.csv=<table\.csv> --set hardware\.csv=<table\.csv> .*--set space\.cellsCsv=<cells\.csv>.*docs\/presets\.md.*\[COEX_NO_TABLE\]/ },
+    { name: 'nb201-evolution with a trainer table but no hardware table', args: ['run', '--preset', 'nb201-evolution', '--set', `trainer.csv=${threeCells}`, '--out', refusedOut('nb201-hw')], message: /hardware\.csv: no table given\. The NAS-Bench-201 presets/ },
+    { name: 'ablate of nb201 presets without a table', args: ['ablate', '--arms', 'nb201-random,nb201-rl', '--seeds', '1', '--out', refusedOut('study-nb201')], message: /arm nb201-random \(nb201-random\): .*trainer\.csv: no table given/ },
+    { name: 'a topology name the model does not ship', args: ['hw', '--model', 'systolic-array', '--topology', 'alexnt'], message: /--topology alexnt: no such file, nor a topology of systolic-array \(it ships alexnet, .*resnet18\); did you mean "alexnet"\?/ },
+    { name: 'a topology name for a model that ships none', args: ['hw', '--model', 'fpga-pipeline', '--topology', 'alexnet'], message: /--topology alexnet: no such file \(the fpga-pipeline model ships no named topologies\)/ },
+    // Point 10: show and export of a damaged run name the trial (above); a study's damaged row does too.
+    { name: 'show --json of a run with a damaged trial row', args: ['show', damagedRun, '--json'], message: /store file .*damaged\/coex\.db: trial 2 of run main is damaged/ },
   ];
   fs.mkdirSync(immutable);
   // chattr +i stops root too; not every file system supports it, so the row is added only where it does.
