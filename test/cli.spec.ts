@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coex, coexAsync, tempDir, TINY_PRESET } from './helpers/cli';
+import { coex, coexAsync, NB201_SAMPLE_SETS, tempDir, TINY_PRESET } from './helpers/cli';
 
 describe('coex CLI', function () {
   this.timeout(120_000);
@@ -70,8 +70,18 @@ describe('coex CLI', function () {
     const show = JSON.parse(coex(['show', dir, '--json']).stdout);
     expect(show.counts).to.deep.equal(result.counts);
     expect(show.pareto.length).to.be.greaterThan(0);
-    for (const p of show.pareto) expect(Object.keys(p).sort()).to.deep.equal(['candidate', 'metrics', 'reward', 'seed', 'status', 'trial']);
+    for (const p of show.pareto) expect(Object.keys(p).sort()).to.deep.equal(['candidate', 'design', 'metrics', 'network', 'reward', 'seed', 'status', 'trial']);
     expect(show.best.accuracy).to.equal(Math.max(...show.pareto.map((p: { metrics: { accuracy: number } }) => p.metrics.accuracy)));
+    // Compact network (kernel x filters /stride) and design beside the fractions, for the best trial too.
+    const layers = (p: { candidate: { architecture: { layers: { kernel: number; filters: number; stride: number }[] } } }) =>
+      p.candidate.architecture.layers.map((l) => `${l.kernel}x${l.filters}${l.stride > 1 ? `/${l.stride}` : ''}`).join(' ');
+    for (const p of [...show.pareto, show.best]) expect([p.network, p.design]).to.deep.equal([layers(p), 'fake']);
+    const text = coex(['show', dir]).stdout;
+    expect(text).to.match(new RegExp(`best accuracy: ${(show.best.accuracy * 100).toFixed(2)} % \\(trial ${show.best.trial}\\)`));
+    const [header, ...front] = text.split('\n').slice(text.split('\n').findIndex((l) => l.startsWith('Pareto front')) + 1).filter(Boolean);
+    expect(header.split(/\s{2,}/)).to.deep.equal(['trial', 'accuracy', 'throughput', 'energyEfficiency', 'reward', 'network', 'design']);
+    expect(front).to.have.length(show.pareto.length);
+    front.forEach((line, i) => expect(line).to.match(new RegExp(`^${show.pareto[i].trial} +${(show.pareto[i].metrics.accuracy * 100).toFixed(2)} % .* ${show.pareto[i].network} +fake$`)));
 
     const csv = coex(['export', dir, '--format', 'csv']).stdout.trim().split('\n');
     expect(csv).to.have.length(9);
@@ -95,7 +105,7 @@ describe('coex CLI', function () {
 
   it('hands a large --json output to a pipe whole (no cut at the pipe buffer when coex exits)', () => {
     const dir = path.join(tempDir(), 'big');
-    expect(coex(['run', '--preset', 'nb201-random', '--trained', '300', '--out', dir]).status).to.equal(0);
+    expect(coex(['run', '--preset', 'nb201-random', ...NB201_SAMPLE_SETS, '--trained', '300', '--out', dir]).status).to.equal(0);
     const r = coex(['export', dir, '--format', 'json']);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.length).to.be.above(256 * 1024, 'several times the 64 KiB a pipe holds');

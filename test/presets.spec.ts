@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError, resolveConfig } from '@coex/core';
-import { coex, coexMany, tempDir } from './helpers/cli';
+import { coex, coexMany, NB201_SAMPLE_SETS, tempDir } from './helpers/cli';
 
 const FULL = ['co-exploration', 'hw-aware-nas', 'accuracy-only-nas', 'evolutionary-co-exploration', 'random'];
 const ROLES = ['controller', 'space', 'hardware', 'dataset', 'trainer', 'executor', 'reward', 'store'];
@@ -61,7 +61,7 @@ describe('shipped presets', function () {
       '--set', 'dataset.validationSize=64', '--set', 'executor.workers=1'];
     const cases = [
       ...FULL.map((p) => ['run', '--preset', `${p}-quick`, ...small, '--out', path.join(dir, p), '--json']),
-      ...['nb201-rl', 'nb201-evolution', 'nb201-random', 'nb201-guided'].map((p) => ['run', '--preset', p, '--set', 'budget.trained=20', '--out', path.join(dir, p), '--json']),
+      ...['nb201-rl', 'nb201-evolution', 'nb201-random', 'nb201-guided'].map((p) => ['run', '--preset', p, ...NB201_SAMPLE_SETS, '--set', 'budget.trained=20', '--out', path.join(dir, p), '--json']),
     ];
     const results = await coexMany(cases, { parallel: 2 });
     results.forEach((r, i) => {

@@ -3,7 +3,7 @@
 // options, seed, budget, spec and objectives.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseJson, printParseErrorCode, visit as visitJson, type ParseError } from 'jsonc-parser';
 import YAML from 'yaml';
 import { UserError, messageOf } from './errors';
 import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
@@ -76,6 +76,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
       const e = errors[0];
       throw new UserError(`config file ${file}${lineColumn(text, e.offset)}: invalid JSON: ${printParseErrorCode(e.error)}`);
     }
+    visitJson(text, {
+      onLiteralValue: (literal: unknown, offset: number, length: number) => {
+        if (typeof literal === 'number' && !Number.isFinite(literal)) throw notFinite(`config file ${file}${lineColumn(text, offset)}`, text.slice(offset, offset + length));
+      },
+    });
   } else {
     const doc = YAML.parseDocument(text);
     if (doc.errors.length > 0) {
@@ -83,11 +88,42 @@ export function readConfigFile(file: string): Record<string, unknown> {
       const pos = e.linePos?.[0];
       throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
     }
-    value = doc.toJS();
+    YAML.visit(doc, {
+      Scalar: (_key, node) => {
+        if (typeof node.value === 'number' && !Number.isFinite(node.value)) {
+          throw notFinite(`config file ${file}${node.range ? lineColumn(text, node.range[0]) : ''}`, node.source ?? String(node.value));
+        }
+      },
+    });
+    try {
+      // Aliases are expanded into copies: a few nested ones ("alias bomb") would exhaust memory.
+      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    } catch (error) {
+      throw new UserError(`config file ${file}: ${messageOf(error)} (more than ${MAX_YAML_ALIASES} YAML alias expansions); write the values out instead of nesting aliases`);
+    }
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new UserError(`config file ${file}: expected a mapping of settings at the top level`);
   return value as Record<string, unknown>;
+}
+
+const MAX_YAML_ALIASES = 100;
+
+/** Numbers too large for a double (1e309) or YAML's .inf: refused with the text as written. */
+function notFinite(where: string, written: string): UserError {
+  return new UserError(`${where}: ${written.trim()} is not a finite number`);
+}
+
+/** The first non-finite number inside a parsed value, as a path (`[]` for the value itself). */
+function nonFinitePath(value: unknown, at: string[] = []): string[] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : at;
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nonFinitePath(item, [...at, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function lineColumn(text: string, offset: number): string {
@@ -107,6 +143,8 @@ export function parseSet(assignment: string): { path: string[]; value: unknown }
   } catch {
     /* plain string */
   }
+  const inner = nonFinitePath(value);
+  if (inner) throw notFinite(`--set ${assignment}${inner.length ? ` (at ${inner.join('.')})` : ''}`, raw);
   return { path: key.split('.').filter(Boolean), value };
 }
 
@@ -379,6 +417,9 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   const preset: LoadedPreset = presetName
     ? loadPreset(presetName, request.preset ? cwd : fileDir)
     : { names: [], entries: [], values: {} };
+  if (fileValues.plugins !== undefined && !Array.isArray(fileValues.plugins)) {
+    throw new UserError(`config file ${request.configFile}: plugins: expected a list of plugin entries (e.g. plugins: [space-chain-cnn]), got ${JSON.stringify(fileValues.plugins)}`);
+  }
   const userEntries = [
     ...((fileValues.plugins as PluginEntry[] | undefined) ?? []).map((e) => ({
       entry: normalizeEntry(e, 'config file'), baseDir: fileDir, where: 'config file' })),

@@ -52,24 +52,26 @@ const TOPOLOGY_COLUMNS = ['Layer name', 'IFMAP Height', 'IFMAP Width', 'Filter H
 /**
  * Reads SCALE-Sim's topology CSV (`Layer name, IFMAP Height, IFMAP Width, Filter Height,
  * Filter Width, Channels, Num Filter, Strides`, trailing commas allowed). Layers are unpadded.
+ * Lines starting with `#` (e.g. the source of the table) are comments; line numbers count them.
  */
 export function readScaleSimTopology(text: string, file = 'topology'): ConvLayersArchitecture {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const numbered = text.split(/\r?\n/).map((l, i) => ({ text: l.trim(), line: i + 1 })).filter((l) => l.text.length > 0 && !l.text.startsWith('#'));
+  const lines = numbered.map((l) => l.text);
   if (lines.length < 2) throw new UserError(`${file}: expected a header line and at least one layer`);
   const header = lines[0].split(',').map((c) => c.trim()).filter(Boolean);
   TOPOLOGY_COLUMNS.forEach((col, i) => {
     if ((header[i] ?? '').toLowerCase() !== col.toLowerCase()) {
-      throw new UserError(`${file}:1: column ${i + 1} should be "${col}", found "${header[i] ?? ''}" (SCALE-Sim topology format: ${TOPOLOGY_COLUMNS.join(', ')})`);
+      throw new UserError(`${file}:${numbered[0].line}: column ${i + 1} should be "${col}", found "${header[i] ?? ''}" (SCALE-Sim topology format: ${TOPOLOGY_COLUMNS.join(', ')})`);
     }
   });
   const layers = lines.slice(1).map((line, i): ConvLayerShape => {
     const cells = line.split(',').map((c) => c.trim());
     const nums = cells.slice(1, 8).map(Number);
     if (nums.length < 7 || nums.some((n) => !Number.isInteger(n) || n <= 0)) {
-      throw new UserError(`${file}:${i + 2}: expected a name and 7 positive integers, got "${line}"`);
+      throw new UserError(`${file}:${numbered[i + 1].line}: expected a name and 7 positive integers, got "${line}"`);
     }
     const [ih, iw, fh, fw, channels, filters, stride] = nums;
-    if (fh > ih || fw > iw) throw new UserError(`${file}:${i + 2}: filter ${fh}x${fw} is larger than the ${ih}x${iw} input`);
+    if (fh > ih || fw > iw) throw new UserError(`${file}:${numbered[i + 1].line}: filter ${fh}x${fw} is larger than the ${ih}x${iw} input`);
     return { name: cells[0], kind: 'conv', ifmapHeight: ih, ifmapWidth: iw, filterHeight: fh, filterWidth: fw, channels, filters,
       stride, padding: 'valid', ofmapHeight: Math.floor((ih - fh) / stride) + 1, ofmapWidth: Math.floor((iw - fw) / stride) + 1 };
   });

@@ -60,6 +60,19 @@ export function readCsvTable(file: string, options: { option?: string; delimiter
 }
 
 /**
+ * Why a tabular plugin has no table, and the options that give one. Coex ships no benchmark tables
+ * (they come from other projects): the NAS-Bench-201 presets need the user's.
+ */
+export function noBenchmarkTable(option: string): UserError {
+  return new UserError(
+    `${option}: no table given. The NAS-Bench-201 presets (nb201-random, nb201-evolution, nb201-rl) need a NAS-Bench-201 table, which Coex does not ship: ` +
+      'point at one with --set trainer.csv=<table.csv> --set hardware.csv=<table.csv> and, to search only part of the cells, --set space.cellsCsv=<cells.csv> ' +
+      '(without it the cells are those of trainer.csv); docs/presets.md shows the columns',
+    'COEX_NO_TABLE',
+  );
+}
+
+/**
  * The index of column `name`. A missing column is a UserError naming the option that asked for it,
  * the file, a did-you-mean and the columns the file has.
  */

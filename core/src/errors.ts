@@ -4,9 +4,12 @@
 /** Bad input from the user: flags, config, preset/plugin names, option values, data files. */
 export class UserError extends Error {
   readonly exitCode: number = 2;
-  constructor(message: string) {
+  /** A stable code for errors scripts may want to tell apart (e.g. `COEX_NO_SPACE`); printed after the message. */
+  readonly code?: string;
+  constructor(message: string, code?: string) {
     super(message);
     this.name = 'UserError';
+    if (code) this.code = code;
   }
 }
 
@@ -39,6 +42,13 @@ export class PluginError extends Error {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The stable code of a user error (also when wrapped in a PluginError), if it has one. */
+export function codeOf(error: unknown): string | undefined {
+  if (error instanceof UserError) return error.code;
+  if (error instanceof PluginError) return codeOf(error.cause);
+  return undefined;
 }
 
 /** A user error raised inside a plugin stays a user error when wrapped. */

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { loadResolvedPlugins, resolveConfig, type ResolvedConfig, type RunRequest } from './config';
 import { UserError, isUserError, messageOf } from './errors';
 import { acquireLock } from './lock';
+import { checkOutDir, makeOutDir } from './out-path';
 import { Run } from './run';
 import type { RunRecord, Store } from './roles';
 
@@ -24,30 +25,46 @@ export interface PreparedRun {
   release: () => void;
 }
 
-/** Resolves the request, creates the folder, writes config.json and takes the lock. */
-export function prepareRun(request: RunRequest & { out?: string }, log?: (m: string) => void): PreparedRun {
+/**
+ * Resolves the request, checks the output folder and runs the preflight (every required role
+ * filled, each role's `check()`), then creates the folder, takes the lock and writes config.json.
+ * A request refused at any of the first steps creates nothing.
+ */
+export async function prepareRun(request: RunRequest & { out?: string }, log?: (m: string) => void): Promise<PreparedRun> {
   const { config, plugins } = resolveConfig(request);
   const dir = path.resolve(request.cwd ?? process.cwd(), request.out ?? defaultRunDir(config.preset, request.cwd));
+  checkOutDir(dir);
   if (fs.existsSync(path.join(dir, CONFIG_FILE))) {
     throw new UserError(`${dir} already holds a run; continue it with \`coex resume ${dir}\` or choose another --out`);
   }
-  fs.mkdirSync(dir, { recursive: true });
+  const run = new Run({ dir, config, plugins, log });
+  await run.preflight();
+  makeOutDir(dir);
   const release = acquireLock(dir);
   // Written to a temporary file and renamed, so a crash never leaves a half-written config.json.
   const tmp = path.join(dir, `${CONFIG_FILE}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
   fs.renameSync(tmp, path.join(dir, CONFIG_FILE));
-  return { run: new Run({ dir, config, plugins, log }), dir, config, release };
+  return { run, dir, config, release };
 }
 
 export function readRunConfig(dir: string): ResolvedConfig {
   const file = path.join(dir, CONFIG_FILE);
   if (!fs.existsSync(file)) throw new UserError(`${dir} is not a Coex run folder (no ${CONFIG_FILE})`);
+  let value: unknown;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
     throw new UserError(`${file}: unreadable run configuration: ${messageOf(error)}`);
   }
+  // Another tool's config.json (or a hand-edited one) is refused here, not deep inside a command.
+  const config = value as Partial<ResolvedConfig> | null;
+  if (!config || typeof config !== 'object' || Array.isArray(config) || !Array.isArray(config.plugins) ||
+      typeof config.seed !== 'number' || !config.budget || typeof config.budget !== 'object' || !Array.isArray(config.objectives)) {
+    const shown = JSON.stringify(value);
+    throw new UserError(`${file} is not a Coex run configuration (expected an object with plugins, seed, budget and objectives; found ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown})`);
+  }
+  return config as ResolvedConfig;
 }
 
 /** Opens a run folder's store without creating anything heavy (show, export, report). */
@@ -87,7 +104,9 @@ export async function prepareResume(dir: string, log?: (m: string) => void): Pro
   }
   try {
     const plugins = loadResolvedPlugins(config, absolute);
-    return { run: new Run({ dir: absolute, config, plugins, resume: true, log }), dir: absolute, config, release };
+    const run = new Run({ dir: absolute, config, plugins, resume: true, log });
+    await run.preflight();
+    return { run, dir: absolute, config, release };
   } catch (error) {
     release();
     throw error;

@@ -37,7 +37,11 @@ export function acquireLock(dir: string): () => void {
       process.on('exit', release);
       return release;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new UserError(`cannot lock ${dir}: cannot create ${file} (${code ?? (error as Error).message}); is the folder writable?`);
+      if (fs.lstatSync(file).isDirectory()) {
+        throw new UserError(`cannot lock ${dir}: ${file} is a folder, not Coex's lock file; remove or rename that folder, then retry`);
+      }
       let owner: { pid?: number; host?: string; since?: string } = {};
       try {
         owner = JSON.parse(fs.readFileSync(file, 'utf8'));

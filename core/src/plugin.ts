@@ -46,6 +46,8 @@ export interface CoexPlugin {
   readonly version: string;
   readonly role?: RoleName;
   readonly options: Record<string, unknown>;
+  /** Executors only: children are trained on other machines, so the run's preflight leaves the trainer and dataset checks to them. */
+  readonly remoteTraining?: boolean;
   apply(context: PluginContext): void | Promise<void>;
 }
 
@@ -67,6 +69,8 @@ export interface PluginDefinition<S extends z.ZodObject> {
   /** Semver range of @coex/core; defaults to the caret range of the core version it was built with. */
   coex?: string;
   options?: S;
+  /** Executors only: children are trained on other machines (the trainer's and dataset's `check()` are not run here). */
+  remoteTraining?: boolean;
   apply(context: PluginContext, options: z.output<S>): void | Promise<void>;
 }
 
@@ -93,6 +97,7 @@ export function definePlugin<S extends z.ZodObject = z.ZodObject<{}>>(definition
       version: definition.version,
       role: definition.role,
       options: options as Record<string, unknown>,
+      ...(definition.remoteTraining ? { remoteTraining: true } : {}),
       apply: (context) => definition.apply(context, options as z.output<S>),
     };
   };

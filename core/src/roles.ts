@@ -74,6 +74,8 @@ export interface SearchSpace {
   decode(tokens: readonly number[]): Architecture;
   /** The most layers a decoded architecture can have (hardware models size their decisions by it). */
   readonly maxLayers: number;
+  /** Optional preflight: throw a UserError when an input is missing (e.g. a cell table); run once before the run folder is made. */
+  check?(): void | Promise<void>;
 }
 
 export interface TuneResult {
@@ -90,11 +92,17 @@ export interface HardwareModel {
   evaluate(architecture: Architecture, design: HardwareDesign): HardwareMetrics;
   /** Best design for a network within the model's space, subject to the spec (undefined: none fits). */
   tune?(architecture: Architecture, spec: HardwareSpec): TuneResult | undefined;
+  /** Optional preflight (see SearchSpace.check). */
+  check?(): void | Promise<void>;
+  /** Optional: named layer tables (e.g. SCALE-Sim topologies) this model ships, name -> file; `coex hw --topology <name>`. */
+  topologies?(): Record<string, string>;
 }
 
 export interface Dataset {
   info(): DatasetInfo;
   load(options: { seed: number }): Promise<DatasetSplits>;
+  /** Optional preflight: cheaply check that the data is there (files exist, right format), with the install hint if not. */
+  check?(): void | Promise<void>;
 }
 
 export interface TrainRequest {
@@ -106,6 +114,10 @@ export interface TrainRequest {
 
 export interface Trainer {
   train(request: TrainRequest): Promise<TrainingResult>;
+  /** Optional, lookup-table trainers: the architecture keys the table answers (a space may restrict itself to them). */
+  architectureKeys?(): readonly string[];
+  /** Optional preflight: check the trainer's own inputs (a table, an executable). */
+  check?(): void | Promise<void>;
   close?(): Promise<void>;
   /** The ONNX model (serialised ModelProto) of a network this trainer saved (`savedTo` of its result). */
   toOnnx?(savedTo: string, architecture: Architecture): Promise<Uint8Array>;

@@ -139,13 +139,29 @@ export class Run {
 
   readonly resolver: RoleResolver = {
     get: <R extends RoleName>(role: R) => {
-      if (!this.providers.has(role)) {
-        return Promise.reject(new PluginError('coex', 'roles', undefined, new Error(`no plugin of this run fills the ${role} role; add one to the preset (see \`coex list plugins\`)`)));
-      }
+      if (!this.providers.has(role)) return Promise.reject(unfilledRole(role));
       return this.container.getAsync<RoleTypes[R]>(ROLE[role]);
     },
     has: (role) => this.providers.has(role),
   };
+
+  /**
+   * Fails fast, before the run folder is made and anything is sampled: every required role is
+   * filled, and each role that has a preflight `check()` (space, hardware, dataset, trainer) passes
+   * it. Creates those roles (they are reused by the run); the trainer and dataset are left to the
+   * workers when the executor trains on other machines.
+   */
+  async preflight(): Promise<void> {
+    await this.applyPlugins();
+    for (const role of REQUIRED_ROLES) if (!this.providers.has(role)) throw unfilledRole(role);
+    const remote = this.options.plugins.some((p) => p.plugin.role === 'executor' && p.plugin.remoteTraining);
+    const checked: RoleName[] = remote ? ['space', 'hardware'] : ['space', 'hardware', 'dataset', 'trainer'];
+    for (const role of checked) {
+      if (!this.providers.has(role)) continue;
+      const instance = (await this.role(role)) as { check?: () => void | Promise<void> };
+      if (instance.check) await this.callRole(role, 'check', undefined, () => instance.check!());
+    }
+  }
 
   /** Which plugin fills each role. */
   roleProviders(): Partial<Record<RoleName, string>> {
@@ -476,6 +492,26 @@ export class Run {
     this.emit({ type: 'trial-end', runId: this.runId, trial, counts: countTrials(this.trials.values()) });
     await this.hooks.trialEnd.promise(trial, ctx);
   }
+}
+
+/** Roles every run needs (the others have core defaults, or are optional like hardware). */
+export const REQUIRED_ROLES = ['controller', 'space', 'trainer'] as const satisfies readonly RoleName[];
+
+const ROLE_EXAMPLES: Partial<Record<RoleName, string>> = {
+  controller: 'controller-rl, controller-evolution or controller-random',
+  space: 'space-chain-cnn or space-nasbench201',
+  trainer: 'trainer-tfjs, trainer-tabular or trainer-command',
+  dataset: 'dataset-fashion-mnist, dataset-mnist, dataset-cifar10 or dataset-synthetic',
+  hardware: 'hw-fpga-pipeline, hw-systolic-array or hw-tabular',
+};
+
+/** The user error for a role no plugin fills, with a stable code (`COEX_NO_SPACE`, ...). */
+export function unfilledRole(role: RoleName): UserError {
+  const examples = ROLE_EXAMPLES[role];
+  return new UserError(
+    `no plugin of this run fills the ${role} role; add one to the preset or the config's plugins${examples ? ` (e.g. ${examples})` : ''}, see \`coex list plugins\``,
+    `COEX_NO_${role.toUpperCase()}`,
+  );
 }
 
 function hardwareMetrics(evaluation: HardwareEvaluation): Metrics {

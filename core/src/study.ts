@@ -6,10 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadPreset, loadResolvedPlugins, parseSet, resolveConfig, type ResolvedConfig } from './config';
-import { UserError, isUserError, messageOf } from './errors';
+import { UserError, codeOf, isUserError, messageOf } from './errors';
 import { CONFIG_FILE } from './experiment';
 import type { RunSummary } from './hooks';
 import { acquireLock } from './lock';
+import { checkOutDir, makeOutDir } from './out-path';
 import { ROLE_NAMES, type RunRecord, type Store } from './roles';
 import { Run } from './run';
 import { closest } from './suggest';
@@ -218,15 +219,33 @@ export function planStudy(request: StudyRequest): { dir: string; study: StudyDef
   return { dir, study };
 }
 
-/** Plans the study, creates its folder, takes the lock and writes study.json before anything runs. */
-export function prepareStudy(request: StudyRequest): PreparedStudy {
+/**
+ * Plans the study, runs every arm's preflight (required roles, each role's `check()`), then creates
+ * its folder, takes the lock and writes study.json before anything runs. A study refused at any
+ * of the first steps creates nothing.
+ */
+export async function prepareStudy(request: StudyRequest): Promise<PreparedStudy> {
   const { dir, study } = planStudy(request);
+  checkOutDir(dir);
   if (fs.existsSync(path.join(dir, STUDY_FILE))) throw new UserError(`${dir} already holds a study; continue it with \`coex resume ${dir}\` or choose another --out`);
   if (fs.existsSync(path.join(dir, CONFIG_FILE))) throw new UserError(`${dir} holds a run, not a study; choose another --out`);
-  fs.mkdirSync(dir, { recursive: true });
+  await preflightArms(dir, study);
+  makeOutDir(dir);
   const release = acquireLock(dir);
   fs.writeFileSync(path.join(dir, STUDY_FILE), JSON.stringify(study, null, 2) + '\n');
   return { dir, study, release };
+}
+
+/** Every arm's preflight, before anything of the study runs; a failure names the arm. */
+async function preflightArms(dir: string, study: StudyDefinition): Promise<void> {
+  for (const arm of study.arms) {
+    try {
+      await new Run({ dir, outDir: studyRunDir(dir, studyRunId(arm.label, study.seeds[0])), config: arm.config, plugins: loadResolvedPlugins(arm.config, dir) }).preflight();
+    } catch (error) {
+      if (isUserError(error)) throw new UserError(`arm ${arm.label} (${arm.preset}): ${messageOf(error)}`, codeOf(error));
+      throw error;
+    }
+  }
 }
 
 export function isStudyDir(dir: string): boolean {
@@ -288,7 +307,7 @@ export async function resumeStudy(dir: string): Promise<PreparedStudy | undefine
   if (study.runs.every((r) => stored.get(r.id) === 'finished')) return undefined;
   const release = acquireLock(absolute);
   try {
-    for (const arm of study.arms) loadResolvedPlugins(arm.config, absolute);
+    await preflightArms(absolute, study);
   } catch (error) {
     release();
     throw error;

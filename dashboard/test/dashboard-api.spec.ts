@@ -122,7 +122,7 @@ describe('coex dashboard: API', function () {
 
   it('a study: every run with its arm and seed, each arm in the report\'s colour', async () => {
     const studyDir = path.join(tempDir(), 'study');
-    const prepared = prepareStudy({
+    const prepared = await prepareStudy({
       arms: [{ label: 'random', preset: TINY_PRESET }, { label: 'evolution', preset: path.join(TINY_PRESET, '..', 'tiny-evolution.ts') }],
       seeds: [1],
       budget: 4,

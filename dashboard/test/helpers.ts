@@ -16,7 +16,7 @@ export function tempDir(): string {
 
 /** A finished run of the tiny preset: `candidates` trials, some pruned by a throughput limit. */
 export async function tinyRun(dir: string, candidates = 8): Promise<string> {
-  const prepared = prepareRun({ preset: TINY_PRESET, budget: candidates, seed: 3, sets: ['spec.minThroughput=150'], out: dir });
+  const prepared = await prepareRun({ preset: TINY_PRESET, budget: candidates, seed: 3, sets: ['spec.minThroughput=150'], out: dir });
   try {
     await prepared.run.execute();
   } finally {

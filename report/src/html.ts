@@ -1,9 +1,9 @@
 // The report page: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched).
 // Every number cell carries its exact value in data-value; the text shows it rounded.
+import { describeDesign, describeNetwork } from '@coex/core';
 import type { AccuracyLevels, ArmComparison, Comparison, ReportNumbers } from './analysis';
 import { STAGES } from './analysis';
 import type { ReportInput } from './data';
-import { describeDesign, describeNetwork } from './describe';
 
 export interface RenderedChart {
   name: string;

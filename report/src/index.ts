@@ -43,7 +43,7 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
 
 export { analyse, buildCharts, loadReportInput, renderHtml, renderSvg, type ReportNumbers };
 export { ARM_PALETTE, armColors } from './charts';
-export { describeDesign, describeNetwork } from './describe';
+export { describeDesign, describeNetwork } from '@coex/core';
 export type { ArmComparison, ArmNumbers, BestDesign, Comparison, CurvePoint, FrontPlane, HypervolumeNumbers, PlanePoint, RunNumbers } from './analysis';
 export type { ArmData, ReportInput, RunData } from './data';
 export * from './stats';

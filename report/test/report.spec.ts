@@ -188,7 +188,7 @@ describe('report of a single run folder', function () {
 
   it('is the same report with one arm and one seed', async () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coex-report-')), 'run');
-    const prepared = prepareRun({ preset: TINY_PRESET, budget: 6, seed: 4, out: dir });
+    const prepared = await prepareRun({ preset: TINY_PRESET, budget: 6, seed: 4, out: dir });
     try {
       await prepared.run.execute();
     } finally {
@@ -219,7 +219,7 @@ describe('report of a single run folder', function () {
 
   it('draws the spec limit on the Pareto chart', async () => {
     const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coex-report-')), 'run');
-    const prepared = prepareRun({ preset: TINY_PRESET, budget: 6, seed: 3, sets: ['spec.minThroughput=150'], out: dir });
+    const prepared = await prepareRun({ preset: TINY_PRESET, budget: 6, seed: 3, sets: ['spec.minThroughput=150'], out: dir });
     try {
       await prepared.run.execute();
     } finally {

@@ -22,7 +22,7 @@ describe('coex report in headless Chromium', function () {
       throw new Error(`Chromium is missing at ${CHROMIUM}; the report's browser check needs it: apt-get install chromium`);
     }
     const dir = path.join(tempDir(), 'study');
-    const prepared = prepareStudy({
+    const prepared = await prepareStudy({
       arms: [{ label: 'random', preset: TINY_PRESET }, { label: 'evolution', preset: path.join(FIXTURES, 'presets', 'tiny-evolution.ts') }],
       seeds: [1, 2],
       budget: 8,

@@ -35,6 +35,11 @@ export function tempDir(prefix = 'coex-test-'): string {
 
 export const TINY_PRESET = path.join(FIXTURES, 'presets', 'tiny.ts');
 
+/** The NAS-Bench-201 sample beside a development checkout (../shared): Coex ships no table, so tests give it explicitly. */
+export const NB201_SAMPLE = path.resolve(ROOT, '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
+/** The `--set`s that point the nb201-* presets at the sample. */
+export const NB201_SAMPLE_SETS = ['--set', `trainer.csv=${NB201_SAMPLE}`, '--set', `hardware.csv=${NB201_SAMPLE}`];
+
 /** Runs many `coex` invocations, a few at a time (each is its own Node process). */
 export async function coexMany(cases: string[][], options: { cwd?: string; parallel?: number } = {}): Promise<CliResult[]> {
   const results: CliResult[] = new Array(cases.length);

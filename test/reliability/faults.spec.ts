@@ -188,7 +188,7 @@ describe('reliability: faults', function () {
   it('a run stopped after writing config.json but before creating its store is started by coex resume', async () => {
     const dir = path.join(tempDir('coex-no-store-'), 'run');
     // Exactly what such a stop leaves: the folder, config.json, and the dead process's lock.
-    prepareRun({ preset: TINY_PRESET, budget: 8, out: dir }).release();
+    (await prepareRun({ preset: TINY_PRESET, budget: 8, out: dir })).release();
     fs.writeFileSync(lockFile(dir), JSON.stringify({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() }));
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['coex.lock', 'config.json']);
 

@@ -39,7 +39,7 @@ export function registerAblate(program: Command): void {
         else printPlan(dir, study);
         return;
       }
-      await executeStudy(prepareStudy(request), !!opts.json);
+      await executeStudy(await prepareStudy(request), !!opts.json);
     });
 }
 

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { resolveConfig } from '../config';
 import { readScaleSimTopology } from '../conv-layers';
 import { NoFeasibleCandidateError, UserError } from '../errors';
+import { closest } from '../suggest';
 import { Run } from '../run';
 import { checkSpec } from '../spec';
 import type { Architecture } from '../types';
@@ -15,6 +16,23 @@ export function hardwareSets(sets: string[]): string[] {
   return sets.map((s) => (s.startsWith('spec.') ? s : `hardware.${s}`));
 }
 
+/** `--topology`: a SCALE-Sim CSV file by path, or by name one of the layer tables the model ships. */
+export function readTopology(given: string, named: Record<string, string>, model: string): Architecture {
+  const file = fs.existsSync(given) ? given : named[given.replace(/\.csv$/i, '')];
+  if (!file) {
+    const names = Object.keys(named);
+    const hint = closest(given.replace(/\.csv$/i, ''), names);
+    throw new UserError(`--topology ${given}: no such file${names.length ? `, nor a topology of ${model} (it ships ${names.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}` : ` (the ${model} model ships no named topologies)`}`);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`--topology: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  return readScaleSimTopology(text, file);
+}
+
 export function registerHw(program: Command): void {
   program
     .command('hw')
@@ -23,29 +41,20 @@ export function registerHw(program: Command): void {
     .option('--arch <json>', "chain CNN as a list of [kernel, filters, stride]")
     .option('--input <HxWxC>', 'input shape for --arch', '32x32x3')
     .option('--classes <n>', 'classes for --arch', positiveInt('--classes'), 10)
-    .option('--topology <csv>', 'SCALE-Sim topology CSV instead of --arch')
+    .option('--topology <csv|name>', 'SCALE-Sim topology CSV, or a topology the model ships by name (e.g. alexnet), instead of --arch')
     .option('--set <option=value>', "the model's options (no role prefix), or spec.<limit>=<value> (repeatable)", collect, [])
     .option('--tune', 'search the best design for this network under the spec')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       if (!opts.arch === !opts.topology) throw new UserError('coex hw needs exactly one of --arch or --topology');
-      let architecture: Architecture;
-      if (opts.topology) {
-        let text: string;
-        try {
-          text = fs.readFileSync(opts.topology, 'utf8');
-        } catch {
-          throw new UserError(`--topology: cannot read ${opts.topology}`);
-        }
-        architecture = readScaleSimTopology(text, opts.topology);
-      } else {
-        architecture = parseArchFlag(opts.arch, opts.input, opts.classes);
-      }
       const { config, plugins } = resolveConfig({ plugins: [opts.model], sets: hardwareSets(opts.set) });
       if (!plugins.some((p) => p.plugin.role === 'hardware')) throw new UserError(`--model ${opts.model}: plugin ${plugins[0]?.plugin.name} is not a hardware model`);
       const run = new Run({ dir: process.cwd(), config, plugins });
       await run.applyPlugins();
       const hardware = await run.resolver.get('hardware');
+      const architecture: Architecture = opts.topology
+        ? readTopology(opts.topology, hardware.topologies?.() ?? {}, opts.model)
+        : parseArchFlag(opts.arch, opts.input, opts.classes);
       let design;
       let metrics;
       if (opts.tune) {

@@ -1,7 +1,7 @@
 // The `coex` command line. Exit codes: 0 success; 2 user error (one paragraph, no stack trace);
 // 3 the run finished but no candidate was feasible; 1 internal failure; 130 interrupted.
 import { Command, CommanderError } from 'commander';
-import { NoFeasibleCandidateError, PluginError, UserError, isUserError, messageOf } from '../errors';
+import { NoFeasibleCandidateError, PluginError, UserError, codeOf, isUserError, messageOf } from '../errors';
 import { CORE_VERSION } from '../version';
 import { registerAblate } from './ablate';
 import { registerArch } from './arch';
@@ -49,7 +49,8 @@ export function reportError(error: unknown): number {
     return 3;
   }
   if (isUserError(error)) {
-    process.stderr.write(`coex: ${messageOf(error)}\n`);
+    const code = codeOf(error);
+    process.stderr.write(`coex: ${messageOf(error)}${code ? ` [${code}]` : ''}\n`);
     return 2;
   }
   if (error instanceof PluginError) {

@@ -7,7 +7,7 @@ import { isStudyDir, resumeStudy } from '../study';
 import { executeStudy } from './ablate';
 import { USE_HELP, collect, nonNegativeInt, positiveInt, printJson } from './output';
 import { showProgress } from './progress';
-import { printSummary } from './show';
+import { describedResults, printSummary } from './show';
 
 export function registerRun(program: Command): void {
   program
@@ -24,7 +24,7 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--json', 'print the result summary as JSON')
     .action(async (opts) => {
-      const prepared = prepareRun({
+      const prepared = await prepareRun({
         preset: opts.preset,
         configFile: opts.config,
         sets: opts.set,
@@ -87,6 +87,6 @@ export async function executeRun(prepared: PreparedRun, json: boolean): Promise<
   const { counts } = summary;
   if (counts.sampled > 0 && counts.pruned === counts.sampled) throw new NoFeasibleCandidateError(prunedExplanation(trials));
   const results = summarizeTrials(trials, config.objectives);
-  if (json) printJson({ dir, run: { id: run.runId, status: summary.status, preset: config.preset, seed: config.seed, seconds: summary.seconds }, ...results });
+  if (json) printJson({ dir, run: { id: run.runId, status: summary.status, preset: config.preset, seed: config.seed, seconds: summary.seconds }, ...describedResults(results) });
   else printSummary(dir, config, results);
 }

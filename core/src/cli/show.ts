@@ -6,8 +6,10 @@ import { InvalidArgumentError } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { openRunStore } from '../experiment';
 import { FINALIZE_FILE } from '../finalize';
+import { checkOutFile } from '../out-path';
 import type { RunCounts } from '../hooks';
-import { summarizeTrials, toCsv, trialRows, type RunResults } from '../results';
+import { describeCandidate, describeDesign, describeNetwork, formatAccuracy } from '../describe';
+import { summarizeTrials, toCsv, trialRows, type ParetoEntry, type RunResults } from '../results';
 import type { RunRecord, Store } from '../roles';
 import { isStudyDir, openStudyStore, studyRunConfig, type StudyBudget } from '../study';
 import { exportOnnx } from './export-onnx';
@@ -24,13 +26,19 @@ export function printSummary(dir: string, config: ResolvedConfig, results: RunRe
   ];
   if (results.accuracySource) lines.push(accuracySourceNote(dir, results.accuracySource));
   if (best) {
-    lines.push(`best accuracy: ${(best.accuracy * 100).toFixed(2)}% (trial ${best.trial})` +
-      (best.testAccuracy !== undefined ? `, test ${(best.testAccuracy * 100).toFixed(2)}%` : ''));
+    lines.push(`best accuracy: ${formatAccuracy(best.accuracy)} (trial ${best.trial})` +
+      (best.testAccuracy !== undefined ? `, test ${formatAccuracy(best.testAccuracy)}` : ''));
   }
   if (pareto.length) {
     const metrics = results.objectives.map((o) => o.metric);
+    const cell = (p: ParetoEntry, m: string) => (ACCURACY_METRICS.includes(m) ? formatAccuracy(p.metrics[m]) : formatNumber(p.metrics[m]));
+    const withDesign = pareto.some((p) => p.candidate.design);
     lines.push(`Pareto front (${results.objectives.map((o) => `${o.metric} ${o.goal}`).join(', ')}):`);
-    lines.push(table([['trial', ...metrics, 'reward'], ...pareto.map((p) => [p.trial, ...metrics.map((m) => formatNumber(p.metrics[m])), formatNumber(p.reward)])]));
+    lines.push(table([
+      ['trial', ...metrics, 'reward', 'network', ...(withDesign ? ['design'] : [])],
+      ...pareto.map((p) => [p.trial, ...metrics.map((m) => cell(p, m)), formatNumber(p.reward), describeNetwork(p.candidate.architecture),
+        ...(withDesign ? [describeDesign(p.candidate.design)] : [])]),
+    ]));
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -50,6 +58,18 @@ function accuracySourceNote(dir: string, source: 'supernet' | 'mixed'): string {
   }
   return `${what}; stand-alone accuracies (${FINALIZE_FILE}): ` +
     final.results.map((r) => `trial ${r.trial} ${(r.final.accuracy * 100).toFixed(2)}% (supernet ${((r.searchAccuracy ?? NaN) * 100).toFixed(2)}%)`).join(', ');
+}
+
+/** Metrics that are accuracies (fractions), printed as percentages like the best line. */
+const ACCURACY_METRICS = ['accuracy', 'testAccuracy'];
+
+/** `coex show --json`: fractions stay fractions; front members and the best trial get their compact network and design. */
+export function describedResults(results: RunResults) {
+  return {
+    ...results,
+    pareto: results.pareto.map((p) => ({ ...p, ...describeCandidate(p.candidate) })),
+    ...(results.best ? { best: { ...results.best, ...describeCandidate(results.best.candidate) } } : {}),
+  };
 }
 
 export interface StudySummary {
@@ -99,12 +119,12 @@ export function printStudySummary(summary: StudySummary): void {
     table([
       ['arm', 'runs finished', 'sampled', 'pruned', 'trained', 'failed', 'best accuracy'],
       ...summary.arms.map((a) => [a.label, `${a.runsFinished}/${study.seeds.length}`, a.counts.sampled, a.counts.pruned, a.counts.trained, a.counts.failed,
-        a.best ? `${(a.best.accuracy * 100).toFixed(2)}% (${a.best.run} trial ${a.best.trial})` : '-']),
+        a.best ? `${formatAccuracy(a.best.accuracy)} (${a.best.run} trial ${a.best.trial})` : '-']),
     ]),
     table([
       ['run', 'status', 'sampled', 'pruned', 'trained', 'failed', 'best accuracy', 'front'],
       ...summary.runs.map((r) => [r.run.id, r.run.status, r.counts.sampled, r.counts.pruned, r.counts.trained, r.counts.failed,
-        r.best ? `${(r.best.accuracy * 100).toFixed(2)}%` : '-', r.pareto.length]),
+        formatAccuracy(r.best?.accuracy), r.pareto.length]),
     ]),
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -136,7 +156,7 @@ export function registerShow(program: Command): void {
       if (opts.json) {
         const entries = out.map(({ run, results }) => ({
           run: { id: run.id, status: run.status, preset: run.preset, seed: run.seed },
-          ...results,
+          ...describedResults(results),
         }));
         printJson(entries.length === 1 ? { dir: path.resolve(dir), ...entries[0] } : { dir: path.resolve(dir), runs: entries });
       } else if (out.length === 0) {
@@ -157,6 +177,7 @@ export function registerShow(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--trial <n>', 'the trained trial to export (--format onnx)', nonNegativeInt('--trial'))
     .action(async (dir: string, opts) => {
+      if (opts.out) checkOutFile(opts.out);
       if (opts.format === 'optuna') return exportOptuna(dir, opts.out);
       if (opts.format === 'onnx') return exportOnnx(dir, opts);
       const { store, runs, study } = await openAnyStore(dir);

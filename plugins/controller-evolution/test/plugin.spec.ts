@@ -110,11 +110,11 @@ describe('controller-evolution: the plugin', () => {
           await store.close();
           return trials.map((t) => ({ seq: t.seq, status: t.status, tokens: t.candidate.tokens, reward: t.reward }));
         };
-        const reference = prepareRun(request(`ref-${options.population}-${options.algorithm}`));
+        const reference = await prepareRun(request(`ref-${options.population}-${options.algorithm}`));
         await reference.run.execute();
         reference.release();
 
-        const broken = prepareRun(request(`cut-${options.population}-${options.algorithm}`));
+        const broken = await prepareRun(request(`cut-${options.population}-${options.algorithm}`));
         broken.run.events$.subscribe((e) => { if (e.type === 'trial-end' && e.trial.seq === 9) broken.run.cancel(); });
         expect((await broken.run.execute()).status).to.equal('interrupted');
         broken.release();

@@ -44,11 +44,21 @@ export class Cifar10Dataset implements Dataset {
     return downscaledInfo(STORED, this.options.downscale);
   }
 
-  async load({ seed }: { seed: number }): Promise<DatasetSplits> {
+  /** Preflight: dataset.path is given and holds the six batch files (their contents are checked when read). */
+  async check(): Promise<void> {
+    const dir = this.folder();
+    await Promise.all([...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE].map((name) => batchVersion(dir, path.join(dir, name))));
+  }
+
+  private folder(): string {
     if (!this.options.path) {
       throw new UserError(`cifar10: option dataset.path is required (no CIFAR-10 data ships with coex); ${HOW_TO_GET}`);
     }
-    const dir = batchFolder(this.options.path);
+    return batchFolder(this.options.path);
+  }
+
+  async load({ seed }: { seed: number }): Promise<DatasetSplits> {
+    const dir = this.folder();
     const [pool, test] = await Promise.all([readBatches(dir, CIFAR10_TRAIN_FILES), readBatches(dir, [CIFAR10_TEST_FILE])]);
     return makeSplits({ info: STORED, seed, pool, test, scale: 1 / 255, options: this.options });
   }
@@ -66,13 +76,7 @@ const cache = new Map<string, Promise<ImageSet>>();
 /** Reads and joins the batch files `names` of `dir`, once per process and version of the files. */
 export async function readBatches(dir: string, names: string[]): Promise<ImageSet> {
   const files = names.map((name) => path.join(dir, name));
-  const versions = await Promise.all(files.map(async (file) => {
-    const stats = await stat(file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') throw new UserError(`cifar10: missing file ${file}${pythonHint(dir)}; ${HOW_TO_GET}`);
-      throw new UserError(`cifar10: cannot read ${file}: ${error.message}`);
-    });
-    return `${file}:${stats.size}:${stats.mtimeMs}`;
-  }));
+  const versions = await Promise.all(files.map((file) => batchVersion(dir, file)));
   const key = versions.join('|');
   let set = cache.get(key);
   if (!set) {
@@ -85,6 +89,15 @@ export async function readBatches(dir: string, names: string[]): Promise<ImageSe
     set.catch(() => cache.delete(key));
   }
   return set;
+}
+
+/** `file:size:mtime` of one batch file, or the user error saying how to get it. */
+async function batchVersion(dir: string, file: string): Promise<string> {
+  const stats = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new UserError(`cifar10: missing file ${file}${pythonHint(dir)}; ${HOW_TO_GET}`);
+    throw new UserError(`cifar10: cannot read ${file}: ${error.message}`);
+  });
+  return `${file}:${stats.size}:${stats.mtimeMs}`;
 }
 
 /** A common mix-up: the Python pickles (data_batch_1 without .bin) instead of the binary version. */

@@ -45,6 +45,13 @@ export class FashionMnistDataset implements Dataset {
     return downscaledInfo(STORED, this.options.downscale);
   }
 
+  /** Preflight: the four files are there (their contents are checked when they are read). */
+  async check(): Promise<void> {
+    for (const part of ['train', 't10k']) {
+      for (const kind of ['images-idx3', 'labels-idx1']) await findIdxFile(this.options.path, `${part}-${kind}-ubyte`);
+    }
+  }
+
   async load({ seed }: { seed: number }): Promise<DatasetSplits> {
     const [pool, test] = await Promise.all([readPart(this.options.path, 'train'), readPart(this.options.path, 't10k')]);
     return makeSplits({ info: STORED, seed, pool, test, scale: 1 / 255, options: this.options });
@@ -72,24 +79,28 @@ export async function readPart(dir: string, part: 'train' | 't10k'): Promise<Ima
 
 const cache = new Map<string, Promise<IdxArray>>();
 
-/** Finds `name.gz` (or an uncompressed `name`) in `dir`, and parses it once per process and version. */
-async function readIdxFile(dir: string, name: string, magic: number): Promise<IdxArray> {
+/** `name.gz` (or an uncompressed `name`) in `dir`, and its size and time, or the user error saying how to get it. */
+async function findIdxFile(dir: string, name: string): Promise<{ file: string; key: string }> {
   for (const file of [path.join(dir, `${name}.gz`), path.join(dir, name)]) {
     const stats = await stat(file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
+      if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
       throw new UserError(`fashion-mnist: cannot read ${file}: ${error.message}`);
     });
-    if (!stats) continue;
-    const key = `${file}:${stats.size}:${stats.mtimeMs}`;
-    let parsed = cache.get(key);
-    if (!parsed) {
-      parsed = decodeIdxFile(file, magic);
-      cache.set(key, parsed);
-      parsed.catch(() => cache.delete(key));
-    }
-    return parsed;
+    if (stats) return { file, key: `${file}:${stats.size}:${stats.mtimeMs}` };
   }
   throw new UserError(`fashion-mnist: missing file ${path.join(dir, `${name}.gz`)} (an uncompressed ${name} would do too); ${HOW_TO_GET}`);
+}
+
+/** Finds `name.gz` (or an uncompressed `name`) in `dir`, and parses it once per process and version. */
+async function readIdxFile(dir: string, name: string, magic: number): Promise<IdxArray> {
+  const { file, key } = await findIdxFile(dir, name);
+  let parsed = cache.get(key);
+  if (!parsed) {
+    parsed = decodeIdxFile(file, magic);
+    cache.set(key, parsed);
+    parsed.catch(() => cache.delete(key));
+  }
+  return parsed;
 }
 
 async function decodeIdxFile(file: string, magic: number): Promise<IdxArray> {

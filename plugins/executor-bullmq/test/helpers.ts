@@ -140,7 +140,7 @@ export interface TinyRunHooks {
 
 /** Runs the tiny preset in a fresh folder with the given extra plugins and settings. */
 export async function tinyRun(dir: string, sets: string[], plugins: PluginEntry[], hooks: TinyRunHooks = {}): Promise<TinyRun> {
-  const prepared = prepareRun({ preset: TINY, out: dir, sets, plugins }, hooks.log);
+  const prepared = await prepareRun({ preset: TINY, out: dir, sets, plugins }, hooks.log);
   const ended: Trial[] = [];
   prepared.run.events$.subscribe((e) => {
     if (e.type === 'trial-end') ended.push(e.trial);

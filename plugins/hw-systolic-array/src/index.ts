@@ -4,7 +4,7 @@ import { systolicArrayPlugin } from './plugin';
 
 export default systolicArrayPlugin;
 export { PLUGIN_NAME, systolicArrayPlugin, createSystolicArrayModel } from './plugin';
-export { SystolicArrayModel, MODEL_NAME, toDesign, designShape, type SystolicDesign } from './model';
+export { SystolicArrayModel, MODEL_NAME, TOPOLOGY_DIR, namedTopologies, toDesign, designShape, type SystolicDesign } from './model';
 export { DATAFLOWS, DEFAULT_CONFIG, SYSTOLIC_CONFIGS, type ArrayShape, type Dataflow, type NamedConfig } from './configs';
 export { layerCycles, layerMapping, type LayerCompute, type LayerMapping } from './cycles';
 export { layerTraffic, refetchWords, residentWords, ACTIVE_BUFFER_FRACTION, type LayerTraffic, type BufferTraffic } from './traffic';

@@ -1,4 +1,6 @@
 // The `hardware` role: a systolic array evaluated analytically (cycles agree with SCALE-Sim v2).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   closest,
   UserError,
@@ -53,12 +55,25 @@ export function designShape(design: HardwareDesign): ArrayShape {
   };
 }
 
+/** Folder of the shipped SCALE-Sim topology files (beside src/ and dist/). */
+export const TOPOLOGY_DIR = path.resolve(__dirname, '..', 'topologies');
+
+/** name -> file of every shipped topology. */
+export function namedTopologies(): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(TOPOLOGY_DIR).filter((f) => f.endsWith('.csv')).sort().map((f) => [f.slice(0, -4), path.join(TOPOLOGY_DIR, f)]));
+}
+
 export class SystolicArrayModel implements HardwareModel {
   readonly name = MODEL_NAME;
   private readonly decisions: readonly Decision[];
 
   constructor(readonly settings: ModelSettings) {
     this.decisions = hardwareDecisions(settings.choices);
+  }
+
+  /** The layer tables shipped in topologies/ (AlexNet, ResNet-18, MobileNet v1, the paper's nets): `coex hw --topology <name>`. */
+  topologies(): Record<string, string> {
+    return namedTopologies();
   }
 
   /** Decisions the controller samples: only in `sample` mode (fixed and tune modes choose the design themselves). */

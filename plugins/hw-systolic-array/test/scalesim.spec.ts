@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { readScaleSimTopology } from '@coex/core';
-import { createSystolicArrayModel } from '../src';
+import { TOPOLOGY_DIR, createSystolicArrayModel } from '../src';
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'scalesim-alexnet.csv');
+const FIXTURE = path.join(TOPOLOGY_DIR, 'alexnet.csv');
 const alexnet = readScaleSimTopology(fs.readFileSync(FIXTURE, 'utf8'), FIXTURE);
 
 const REFERENCES = [

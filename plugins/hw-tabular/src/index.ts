@@ -1,17 +1,15 @@
 // @coex/plugin-hw-tabular: fills the hardware role with lookups in a benchmark CSV (HW-NAS-Bench
 // latencies and energies, or any measured table), so the spec check works on real device numbers.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, definePlugin, z } from '@coex/core';
-import { DEV_SAMPLE_CSV } from './dev-sample';
+import { definePlugin, noBenchmarkTable, z } from '@coex/core';
 import { HardwareTable } from './hardware-table';
 import { TabularHardwareModel } from './model';
 
 export const PLUGIN_NAME = '@coex/plugin-hw-tabular';
 
 export const optionsSchema = z.object({
-  /** The table (relative paths are resolved when the run is configured); default: the NAS-Bench-201 sample of a development checkout. */
-  csv: z.string().min(1).transform((file) => path.resolve(file)).default(DEV_SAMPLE_CSV),
+  /** The table (relative paths are resolved when the run is configured); required: Coex ships no benchmark tables. */
+  csv: z.string().min(1).transform((file) => path.resolve(file)).optional(),
   /** Column of architecture strings (the lookup key). */
   archColumn: z.string().min(1).default('arch_str'),
   /** Architecture field matched against archColumn (`cell` for NAS-Bench-201 cells). */
@@ -37,10 +35,8 @@ export default definePlugin({
   options: optionsSchema,
   apply(ctx, options) {
     const load = () => {
-      if (options.csv === DEV_SAMPLE_CSV && !fs.existsSync(DEV_SAMPLE_CSV)) {
-        throw new UserError(`hardware.csv: no table given, and the default ${DEV_SAMPLE_CSV} (the NAS-Bench-201 sample beside a development checkout) does not exist; pass --set hardware.csv=<file>`);
-      }
-      const table = HardwareTable.load({ ...options, prefix: 'hardware' });
+      if (!options.csv) throw noBenchmarkTable('hardware.csv');
+      const table = HardwareTable.load({ ...options, csv: options.csv, prefix: 'hardware' });
       ctx.log(`${table.file}: ${table.size} architectures`);
       return table;
     };
@@ -52,4 +48,3 @@ export default definePlugin({
 
 export { HardwareTable, type HardwareTableOptions } from './hardware-table';
 export { TabularHardwareModel, MODEL_NAME } from './model';
-export { DEV_SAMPLE_CSV } from './dev-sample';

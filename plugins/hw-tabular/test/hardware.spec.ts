@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Run, UserError, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
-import { DEV_SAMPLE_CSV } from '../src';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
+const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');
 
 function fixtureRows() {
   const [header, ...lines] = fs.readFileSync(FIXTURE, 'utf8').trim().split(/\r?\n/);
@@ -14,7 +14,7 @@ function fixtureRows() {
 }
 
 async function modelWith(options: Record<string, unknown>) {
-  const { config, plugins } = resolveConfig({ plugins: [['hw-tabular', options]] });
+  const { config, plugins } = resolveConfig({ plugins: [['hw-tabular', { csv: FIXTURE, ...options }]] });
   const run = new Run({ dir: '/nonexistent', config, plugins });
   await run.applyPlugins();
   return run.resolver.get('hardware');
@@ -34,9 +34,14 @@ describe('hw-tabular', () => {
     return file;
   };
 
+  it('without a table, says that the NAS-Bench-201 presets need one', async () => {
+    const error = await modelWith({ csv: undefined }).catch((e: unknown) => e);
+    expect(isUserError(error), String(error)).to.equal(true);
+    expect((error as Error).message).to.match(/hardware\.csv: no table given\. The NAS-Bench-201 presets .* --set hardware\.csv=<table\.csv>/);
+  });
+
   it('has no design decisions and a fixed design', async () => {
     const model = await modelWith({});
-    expect(DEV_SAMPLE_CSV).to.equal(FIXTURE);
     expect(model.designSpace({ maxLayers: 6 })).to.deep.equal([]);
     expect(await model.propose(cell('x'), [], {})).to.deep.equal({ model: 'tabular' });
   });
@@ -90,7 +95,7 @@ describe('hw-tabular', () => {
   it('in a run, core prunes cells over spec.maxLatency and cells the table lacks', async () => {
     const rows = new Map(fixtureRows().map((r) => [r.arch_str, Number(r.fpga_latency_ms) / 1000]));
     const { config, plugins } = resolveConfig({
-      plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FIXTURE }], 'trainer-tabular', 'hw-tabular'] as PluginEntry[],
+      plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FIXTURE }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE }]] as PluginEntry[],
       seed: 5,
       budget: 40,
       sets: ['spec.maxLatency=0.0035'],
@@ -106,7 +111,8 @@ describe('hw-tabular', () => {
       expect(t.status).to.equal(latency > 0.0035 ? 'pruned' : 'done');
       if (t.status === 'pruned') expect(t.prunedReason).to.match(/latency [\d.e-]+ s is above maxLatency 0.0035 s/);
     }
-    const unrestricted = resolveConfig({ plugins: ['controller-random', 'space-nasbench201', 'trainer-tabular', 'hw-tabular'] as PluginEntry[], seed: 5, budget: 8 });
+    // The space proposes every cell of the full table; the sample's hardware table lacks most of them.
+    const unrestricted = resolveConfig({ plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FULL_TABLE }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE }]] as PluginEntry[], seed: 5, budget: 8 });
     const run2 = new Run({ dir: '/nonexistent', config: unrestricted.config, plugins: unrestricted.plugins });
     const trials2: Trial[] = [];
     run2.events$.subscribe((e) => e.type === 'trial-end' && trials2.push(e.trial));

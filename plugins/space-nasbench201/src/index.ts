@@ -2,12 +2,35 @@
 // benchmarks, optionally restricted to the cells a partial table lists, with NAS-Bench-201's own
 // isomorphism-aware de-duplication.
 import * as path from 'node:path';
-import { definePlugin, z, type RoleResolver } from '@coex/core';
-import { readCellSet } from './cell-set';
+import { UserError, definePlugin, z, type RoleResolver } from '@coex/core';
+import { encodeCell } from './cell';
+import { CellSet, readCellSet } from './cell-set';
 import { tapDedupe } from './dedupe';
 import { Nb201Space } from './space';
 
 export const PLUGIN_NAME = '@coex/plugin-space-nasbench201';
+
+/**
+ * The cells of the trainer's table, when the trainer is a lookup table (trainer-tabular): a search
+ * over a table is never silently restricted to another table's cells, nor sent to cells it lacks.
+ */
+async function trainerCells(roles: RoleResolver): Promise<CellSet | undefined> {
+  if (!roles.has('trainer')) return undefined;
+  const keys = (await roles.get('trainer')).architectureKeys?.();
+  if (!keys) return undefined;
+  const cells = keys.filter((key) => {
+    try {
+      encodeCell(key);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (cells.length === 0) {
+    throw new UserError(`space: the trainer's table lists no NAS-Bench-201 cells (e.g. ${JSON.stringify(keys[0])}); set space.cellsCsv to a table of cells, or check trainer.archColumn`);
+  }
+  return new CellSet(cells);
+}
 
 export default definePlugin({
   name: PLUGIN_NAME,
@@ -17,7 +40,7 @@ export default definePlugin({
   options: z.object({
     /** 'isomorphism': a cell equivalent to one already trained in the run reuses its result. */
     dedupe: z.enum(['none', 'isomorphism']).default('none'),
-    /** A CSV listing the allowed cells (a partial benchmark table); absent: all 15,625 cells. */
+    /** A CSV listing the allowed cells (a partial benchmark table); absent: the cells of the trainer's table when it is one, else all 15,625. */
     cellsCsv: z.string().min(1).transform((file) => path.resolve(file)).optional(),
     /** The column of cellsCsv holding cell strings. */
     cellsColumn: z.string().min(1).default('arch_str'),
@@ -30,9 +53,9 @@ export default definePlugin({
     // Read the cell list now, so that a bad file stops the run before its first trial (not in read-only commands).
     const allowed = ctx.readOnly ? undefined : load();
     let roles: RoleResolver | undefined;
-    ctx.provide('space', (resolver) => {
+    ctx.provide('space', async (resolver) => {
       roles = resolver;
-      return new Nb201Space(allowed ?? load());
+      return new Nb201Space(allowed ?? load() ?? (await trainerCells(resolver)));
     });
     if (options.dedupe === 'isomorphism') tapDedupe(ctx.hooks, PLUGIN_NAME, () => roles);
   },

@@ -22,7 +22,7 @@ function fixtureRows() {
 
 async function search(controller: PluginEntry, seed: number, maxLatency: number): Promise<Trial[]> {
   const { config, plugins } = resolveConfig({
-    plugins: [controller, ['space-nasbench201', { cellsCsv: FIXTURE }], 'trainer-tabular', ['hw-tabular', { powerWatts: 7 }]],
+    plugins: [controller, ['space-nasbench201', { cellsCsv: FIXTURE }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE, powerWatts: 7 }]],
     seed,
     budget: QUERIES,
     sets: [`spec.maxLatency=${maxLatency}`],

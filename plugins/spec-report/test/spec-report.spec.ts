@@ -38,7 +38,7 @@ describe('spec-report', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-spec-'));
     const preset = path.join(dir, 'acc.yaml');
     fs.writeFileSync(preset, `name: acc\nextends: ${JSON.stringify(TINY)}\nplugins: [[spec-report, { minThroughput: 500 }]]\n`);
-    const outcome = await runStudy(prepareStudy({ arms: [{ preset }], seeds: [1, 2], out: path.join(dir, 'study') }));
+    const outcome = await runStudy(await prepareStudy({ arms: [{ preset }], seeds: [1, 2], out: path.join(dir, 'study') }));
     expect(outcome.status).to.equal('finished');
     const reports = [1, 2].map((seed) => JSON.parse(fs.readFileSync(path.join(dir, 'study', 'runs', 'acc', `seed${seed}`, 'spec-report.json'), 'utf8')));
     for (const r of reports) expect(r.trained).to.equal(12);

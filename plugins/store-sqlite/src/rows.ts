@@ -11,6 +11,7 @@ import type {
   TrialStatus,
   Violation,
 } from '@coex/core';
+import { UserError, messageOf } from '@coex/core';
 import { assignDefined, extraFields, fromJson, fromSqlNumber, toJson, toSqlNumber } from './codec';
 
 type Row = Record<string, unknown>;
@@ -43,22 +44,30 @@ export function trialToRow(runId: string, trial: Trial): Row {
   };
 }
 
-export function trialFromRow(row: Row): Trial {
+/** `file` names the store in the error a damaged JSON column gives (with the trial and the column). */
+export function trialFromRow(row: Row, file = 'the store'): Trial {
+  const json = (column: string) => {
+    try {
+      return fromJson(row[column]);
+    } catch (error) {
+      throw new UserError(`store file ${file}: trial ${String(row.seq)} of run ${String(row.run_id)} is damaged: its ${column} column is not valid JSON (${messageOf(error)})`);
+    }
+  };
   const trial = {
-    ...(fromJson(row.extra) as object | undefined),
+    ...(json('extra') as object | undefined),
     seq: fromSqlNumber(row.seq) as number,
     batch: fromSqlNumber(row.batch) as number,
     seed: fromSqlNumber(row.seed) as number,
     status: row.status as TrialStatus,
-    candidate: fromJson(row.candidate) as Candidate,
-    metrics: fromJson(row.metrics) as Metrics,
-    timings: fromJson(row.timings) as Record<string, number>,
+    candidate: json('candidate') as Candidate,
+    metrics: json('metrics') as Metrics,
+    timings: json('timings') as Record<string, number>,
   };
   return assignDefined(trial as Trial, {
-    hardware: fromJson(row.hardware) as HardwareMetrics | undefined,
-    violations: fromJson(row.violations) as Violation[] | undefined,
+    hardware: json('hardware') as HardwareMetrics | undefined,
+    violations: json('violations') as Violation[] | undefined,
     prunedReason: row.pruned_reason ?? undefined,
-    training: fromJson(row.training) as TrainingResult | undefined,
+    training: json('training') as TrainingResult | undefined,
     error: row.error ?? undefined,
     reward: fromSqlNumber(row.reward),
     worker: row.worker ?? undefined,

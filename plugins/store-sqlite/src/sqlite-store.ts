@@ -75,7 +75,7 @@ export class SqliteStore implements Store {
 
   async listTrials(runId: string): Promise<Trial[]> {
     return this.access({ verb: `read the trials of run ${runId}`, preposition: 'from' }, () =>
-      (this.statement('SELECT * FROM trials WHERE run_id = ? ORDER BY seq').all(runId) as Row[]).map(trialFromRow),
+      (this.statement('SELECT * FROM trials WHERE run_id = ? ORDER BY seq').all(runId) as Row[]).map((row) => trialFromRow(row, this.location)),
     );
   }
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { PluginError, UserError, messageOf, type Trainer, type TrainingResult, type TrainRequest } from '@coex/core';
 import { renderCommand } from './command-line';
 import { MetricsScanner } from './metrics';
+import { checkProgram } from './program-check';
 import { PLUGIN_NAME } from './options';
 import { runCommand, type CommandOutcome } from './process-group';
 import { trialFile, writeTrialFile, type TrialDataset } from './trial-file';
@@ -37,6 +38,11 @@ export class CommandTrainer implements Trainer {
   private dataset?: Promise<TrialDataset>;
 
   constructor(readonly settings: CommandTrainerSettings) {}
+
+  /** Preflight: the program the command starts can be found, so a typo fails the run, not every trial. */
+  check(): void {
+    checkProgram(this.settings.command, this.settings.cwd, this.settings.env);
+  }
 
   async train(request: TrainRequest): Promise<TrainingResult> {
     const { seq, seed, architecture, signal } = request;

@@ -52,6 +52,18 @@ describe('trainer-command in a run', () => {
     expect(trials[2].error).to.match(/^command exited with code 3: node .*flaky\.js\n.*\n {2}\| CUDA error: out of memory$/);
   });
 
+  it('the preflight refuses a command whose program is not found, and passes one that is', async () => {
+    const preflight = async (command: string) => {
+      const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['trainer-command', { command }]] });
+      return new Run({ dir: scratch.dir, config, plugins }).preflight();
+    };
+    const error = await preflight('OMP_NUM_THREADS=1 coex-no-such-trainer-xyz {arch}').catch((e: unknown) => e);
+    expect(isUserError(error), String(error)).to.equal(true);
+    expect((error as Error).message).to.match(/trainer\.command: the program "coex-no-such-trainer-xyz" is not found on this machine/);
+    await preflight(`node ${EXAMPLE} {arch}`);
+    expect(fs.readdirSync(scratch.dir)).to.deep.equal([]); // nothing was created
+  });
+
   it('a command the shell cannot find ends the run with a user error', async () => {
     let error: unknown;
     await runWith(scratch.dir, 'coex-no-such-trainer-xyz {arch}').catch((e) => { error = e; });

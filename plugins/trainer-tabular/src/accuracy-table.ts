@@ -58,6 +58,11 @@ export class AccuracyTable {
     return this.entries.size;
   }
 
+  /** The architecture keys, in table order. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   lookup(arch: string): TableEntry | undefined {
     return this.entries.get(arch.trim());
   }

@@ -1,17 +1,15 @@
 // @coex/plugin-trainer-tabular: fills the trainer role with lookups in a benchmark CSV
 // (NAS-Bench-201 and similar tables), so a search costs table queries instead of GPU hours.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, definePlugin, z } from '@coex/core';
+import { definePlugin, noBenchmarkTable, z } from '@coex/core';
 import { AccuracyTable } from './accuracy-table';
-import { DEV_SAMPLE_CSV } from './dev-sample';
 import { TabularTrainer } from './trainer';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-tabular';
 
 export const optionsSchema = z.object({
-  /** The table (relative paths are resolved when the run is configured); default: the NAS-Bench-201 sample of a development checkout. */
-  csv: z.string().min(1).transform((file) => path.resolve(file)).default(DEV_SAMPLE_CSV),
+  /** The table (relative paths are resolved when the run is configured); required: Coex ships no benchmark tables. */
+  csv: z.string().min(1).transform((file) => path.resolve(file)).optional(),
   /** Column of architecture strings (the lookup key). */
   archColumn: z.string().min(1).default('arch_str'),
   /** Architecture field matched against archColumn (`cell` for NAS-Bench-201 cells). */
@@ -34,10 +32,8 @@ export default definePlugin({
   options: optionsSchema,
   apply(ctx, options) {
     const load = () => {
-      if (options.csv === DEV_SAMPLE_CSV && !fs.existsSync(DEV_SAMPLE_CSV)) {
-        throw new UserError(`trainer.csv: no table given, and the default ${DEV_SAMPLE_CSV} (the NAS-Bench-201 sample beside a development checkout) does not exist; pass --set trainer.csv=<file>`);
-      }
-      const table = AccuracyTable.load({ ...options, prefix: 'trainer' });
+      if (!options.csv) throw noBenchmarkTable('trainer.csv');
+      const table = AccuracyTable.load({ ...options, csv: options.csv, prefix: 'trainer' });
       ctx.log(`${table.file}: ${table.size} architectures, validation accuracy in ${table.units.val}`);
       return table;
     };
@@ -49,4 +45,3 @@ export default definePlugin({
 
 export { AccuracyTable, type AccuracyTableOptions, type AccuracyUnit, type TableEntry } from './accuracy-table';
 export { TabularTrainer } from './trainer';
-export { DEV_SAMPLE_CSV } from './dev-sample';

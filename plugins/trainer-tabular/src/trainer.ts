@@ -18,6 +18,10 @@ export class TabularTrainer implements Trainer {
     private readonly archField: string,
   ) {}
 
+  architectureKeys(): readonly string[] {
+    return this.table.keys();
+  }
+
   async train(request: TrainRequest): Promise<TrainingResult> {
     const t0 = performance.now();
     const key = tableKeyOf(request.architecture, this.archField, 'trainer.archField');

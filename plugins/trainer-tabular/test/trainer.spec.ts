@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Run, UserError, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
-import { AccuracyTable, DEV_SAMPLE_CSV } from '../src';
+import { AccuracyTable } from '../src';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
+const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');
 
 /** The fixture parsed naively (it has no quoted fields), to check lookups against. */
 function fixtureRows() {
@@ -15,7 +16,7 @@ function fixtureRows() {
 }
 
 async function trainerWith(options: Record<string, unknown>) {
-  const { config, plugins } = resolveConfig({ plugins: [['trainer-tabular', options]] });
+  const { config, plugins } = resolveConfig({ plugins: [['trainer-tabular', { csv: FIXTURE, ...options }]] });
   const run = new Run({ dir: '/nonexistent', config, plugins });
   await run.applyPlugins();
   return run.resolver.get('trainer');
@@ -35,9 +36,16 @@ describe('trainer-tabular', () => {
     return file;
   };
 
-  it('defaults to the NAS-Bench-201 sample of this checkout', () => {
-    expect(DEV_SAMPLE_CSV).to.equal(FIXTURE);
-    expect(fs.existsSync(DEV_SAMPLE_CSV)).to.equal(true);
+  it('without a table, says that the NAS-Bench-201 presets need one and which options give it', async () => {
+    const error = await trainerWith({ csv: undefined }).catch((e: unknown) => e);
+    expect(isUserError(error), String(error)).to.equal(true);
+    expect((error as Error).message).to.match(/trainer\.csv: no table given\. The NAS-Bench-201 presets .* need a NAS-Bench-201 table.*--set trainer\.csv=<table\.csv> --set hardware\.csv=<table\.csv> .*--set space\.cellsCsv=<cells\.csv>/);
+  });
+
+  it('lists the architectures of its table (a space can restrict itself to them)', async () => {
+    const keys = (await trainerWith({})).architectureKeys!();
+    expect(keys.length).to.equal(505);
+    expect(keys[0]).to.equal('|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|');
   });
 
   it('records the table as an absolute path in the run configuration', () => {
@@ -96,7 +104,8 @@ describe('trainer-tabular', () => {
 
   it('in a run, missing cells fail their trials and the search goes on', async () => {
     const { config, plugins } = resolveConfig({
-      plugins: ['controller-random', 'space-nasbench201', 'trainer-tabular'] as PluginEntry[],
+      // The space proposes every cell of the full table; the trainer's sample lacks most of them.
+      plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FULL_TABLE }], ['trainer-tabular', { csv: FIXTURE }]] as PluginEntry[],
       seed: 3,
       budget: 40,
     });

@@ -4,11 +4,10 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEV_SAMPLE_CSV } from '@coex/plugin-trainer-tabular';
 import { Run, resolveConfig, type Trial } from '@coex/core';
 
 // The shared sample beside the checkout (COEX_NB201_SAMPLE overrides where it is elsewhere).
-const SAMPLE = process.env.COEX_NB201_SAMPLE ?? DEV_SAMPLE_CSV;
+const SAMPLE = process.env.COEX_NB201_SAMPLE ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 const QUERIES = 40;
 
 async function search(preset: string, seed: number): Promise<Trial[]> {

@@ -1,10 +1,10 @@
 // NAS-Bench-201 as a tabular benchmark: every query looks the cell's accuracy up in a CSV export
 // (trainer-tabular) and its FPGA latency in HW-NAS-Bench's (hw-tabular, energy = 7 W x latency),
-// so a search takes seconds. The defaults point at the 505-cell development sample; point them at
-// full exports with --set trainer.csv=... --set hardware.csv=... (and --set space.cellsCsv=null).
-// The budget counts queries (trained candidates). The reward is the validation accuracy alone; a
-// latency cap (spec.maxLatency) and the weighted reward are options.
-import { DEV_SAMPLE_CSV } from '@coex/plugin-trainer-tabular';
+// so a search takes seconds. Coex ships no benchmark table: give one with --set trainer.csv=...
+// --set hardware.csv=... (docs/presets.md shows the columns); the space searches the cells of the
+// trainer's table unless --set space.cellsCsv=... lists others. The budget counts queries (trained
+// candidates). The reward is the validation accuracy alone; a latency cap (spec.maxLatency) and the
+// weighted reward are options.
 import { definePreset } from '@coex/core';
 
 export default definePreset({
@@ -12,7 +12,7 @@ export default definePreset({
   description: 'NAS-Bench-201 tabular benchmark with HW-NAS-Bench FPGA latency: random search over the cell space',
   plugins: [
     ['controller-random', { batchSize: 1 }],
-    ['space-nasbench201', { cellsCsv: DEV_SAMPLE_CSV, dedupe: 'isomorphism' }],
+    ['space-nasbench201', { dedupe: 'isomorphism' }],
     'trainer-tabular',
     ['hw-tabular', { powerWatts: 7 }],
     'store-sqlite',
