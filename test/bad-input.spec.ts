@@ -1,12 +1,13 @@
 // Bad input, table-driven: every case exits 2 with a clear one-paragraph message naming what was
 // wrong and where, and no stack trace. Cases that touch a run folder must leave its store intact.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { coex, coexMany, tempDir, TINY_PRESET } from './helpers/cli';
 
 describe('bad input', function () {
-  this.timeout(300_000);
+  this.timeout(1_200_000);
   const dir = tempDir('coex-bad-');
   const file = (name: string, text: string) => {
     const f = path.join(dir, name);
@@ -37,9 +38,28 @@ describe('bad input', function () {
   const truncatedData = fashionDir('fm-truncated', idx(2051, [4, 28, 28], 100));
   const wrongMagic = fashionDir('fm-magic', idx(2049, [4, 28, 28], 4 * 28 * 28));
   const train = (data: string) => ['train', '--arch', '[[3,8,2]]', '--dataset', 'fashion-mnist', '--set', `dataset.path=${JSON.stringify(data)}`, '--json'];
+  // A finished study (two arms, one seed), made once by the first case that needs it.
+  const study = path.join(dir, 'study');
+  const makeStudy = () => {
+    if (fs.existsSync(study)) return;
+    const r = coex(['ablate', '--arms', `a=${TINY_PRESET},b=${TINY_PRESET}`, '--seeds', '1', '--budget', '2', '--out', study]);
+    expect(r.status, r.stderr).to.equal(0);
+  };
+  /** The content of every file below `folder` (SQLite's -shm index and an empty -wal are no data). */
+  const folderHash = (folder: string): string => {
+    const hash = createHash('sha256');
+    for (const name of (fs.readdirSync(folder, { recursive: true }) as string[]).sort()) {
+      const f = path.join(folder, name);
+      if (!fs.statSync(f).isFile() || name.endsWith('-shm') || (name.endsWith('-wal') && fs.statSync(f).size === 0)) continue;
+      hash.update(name).update(fs.readFileSync(f));
+    }
+    return hash.digest('hex');
+  };
   const run = (...args: string[]) => ['run', '--preset', TINY_PRESET, '--out', path.join(dir, `r${Math.random().toString(36).slice(2)}`), ...args];
 
-  const cases: { name: string; args: string[]; message: RegExp }[] = [
+  // setup: prepares the files the case needs once the existing run exists; intact: a folder whose
+  // files must be byte for byte the same after the case.
+  const cases: { name: string; args: string[]; message: RegExp; setup?: () => void; intact?: string }[] = [
     { name: 'malformed JSON config', args: ['run', '--config', file('bad.json', '{"preset": "tiny",\n "seed": }\n')], message: /bad\.json:2:\d+: invalid JSON/ },
     { name: 'malformed YAML config', args: ['run', '--config', file('bad.yaml', 'preset: tiny\nspec: [1,\n')], message: /bad\.yaml:\d+:\d+: invalid YAML/ },
     { name: 'config that is a list', args: ['run', '--config', file('list.yaml', '- a\n- b\n')], message: /expected a mapping of settings at the top level/ },
@@ -76,6 +96,16 @@ describe('bad input', function () {
     { name: 'resume of a folder that is not a run', args: ['resume', path.join(dir, 'missing')], message: /is not a Coex run folder/ },
     { name: 'run into a folder that holds a run', args: ['run', '--preset', TINY_PRESET, '--out', existingRun], message: /already holds a run; continue it with `coex resume/ },
     { name: 'unknown export format', args: ['export', existingRun, '--format', 'xml'], message: /--format must be json or csv, got "xml"/ },
+    // issue 13, points 1-6
+    ...[['the store', 'coex.db'], ['the store\'s WAL', 'coex.db-wal'], ['config.json', 'config.json'], ['the lock', 'coex.lock']].map(([what, name]) => (
+      { name: `export --out ${what} of the run`, args: ['export', existingRun, '--format', 'csv', '--out', path.join(existingRun, name)], message: new RegExp(`--out .*${name} is .*existing/${name}, a file of the run`), intact: existingRun })),
+    { name: 'export --out the store by a path through ..', args: ['export', existingRun, '--out', `${existingRun}/../existing/./coex.db`], message: /--out .*\/\.\.\/existing\/\.\/coex\.db is .*existing\/coex\.db, a file of the run/, intact: existingRun },
+    { name: 'export --out a symlink to the store', args: ['export', existingRun, '--out', path.join(dir, 'link-to-store')], message: /--out .*link-to-store is .*existing\/coex\.db, a file of the run/, intact: existingRun,
+      setup: () => fs.symlinkSync(path.join(existingRun, 'coex.db'), path.join(dir, 'link-to-store')) },
+    { name: 'export --out a hard link to the store', args: ['export', existingRun, '--out', path.join(dir, 'hardlink-to-store')], message: /--out .*hardlink-to-store is .*existing\/coex\.db, a file of the run/, intact: existingRun,
+      setup: () => fs.linkSync(path.join(existingRun, 'coex.db'), path.join(dir, 'hardlink-to-store')) },
+    { name: 'export --out the study.json of a study', args: ['export', study, '--out', path.join(study, 'study.json')], message: /--out .*study\.json is .*study\/study\.json, a file of the study/, intact: study, setup: makeStudy },
+    { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 
   it(`has at least 25 cases (${cases.length})`, () => expect(cases.length).to.be.at.least(25));
@@ -83,13 +113,18 @@ describe('bad input', function () {
   it('each case exits 2 with its message and no stack trace; the existing run is untouched', async () => {
     expect(coex(['run', '--preset', TINY_PRESET, '--budget', '4', '--out', existingRun]).status).to.equal(0);
     const before = coex(['export', existingRun, '--format', 'json']).stdout;
-    const results = await coexMany(cases.map((c) => c.args));
+    // BAD_INPUT_CASES=<regex> runs only the cases whose name matches (while working on some).
+    const selected = process.env.BAD_INPUT_CASES ? cases.filter((c) => new RegExp(process.env.BAD_INPUT_CASES!).test(c.name)) : cases;
+    for (const c of selected) c.setup?.();
+    const intactBefore = selected.map((c) => c.intact && folderHash(c.intact));
+    const results = await coexMany(selected.map((c) => c.args));
     const problems: string[] = [];
     results.forEach((r, i) => {
-      const c = cases[i];
+      const c = selected[i];
       if (r.status !== 2) problems.push(`${c.name}: exit ${r.status}\n${r.stderr}`);
       else if (!c.message.test(r.stderr)) problems.push(`${c.name}: message ${JSON.stringify(r.stderr)} does not match ${c.message}`);
       else if (/\n\s+at /.test(r.stderr)) problems.push(`${c.name}: printed a stack trace`);
+      else if (c.intact && folderHash(c.intact) !== intactBefore[i]) problems.push(`${c.name}: changed the files of ${c.intact}`);
     });
     expect(problems, problems.join('\n\n')).to.deep.equal([]);
     expect(coex(['export', existingRun, '--format', 'json']).stdout).to.equal(before);

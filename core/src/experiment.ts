@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadResolvedPlugins, resolveConfig, type ResolvedConfig, type RunRequest } from './config';
 import { UserError, isUserError, messageOf } from './errors';
+import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
 import { Run } from './run';
 import type { RunRecord, Store } from './roles';
@@ -33,10 +34,8 @@ export function prepareRun(request: RunRequest & { out?: string }, log?: (m: str
   }
   fs.mkdirSync(dir, { recursive: true });
   const release = acquireLock(dir);
-  // Written to a temporary file and renamed, so a crash never leaves a half-written config.json.
-  const tmp = path.join(dir, `${CONFIG_FILE}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
-  fs.renameSync(tmp, path.join(dir, CONFIG_FILE));
+  // Atomic, so a crash never leaves a half-written config.json.
+  writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
   return { run: new Run({ dir, config, plugins, log }), dir, config, release };
 }
 

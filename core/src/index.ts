@@ -25,5 +25,7 @@ export * from './experiment';
 export * from './study';
 export * from './results';
 export { acquireLock } from './lock';
+export { writeFileAtomic } from './atomic-write';
+export { assertNotOwnedFile, ownedFiles, storeFileOf } from './run-files';
 export * from './training-roles';
 export * from './csv';

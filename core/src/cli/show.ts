@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolvedConfig } from '../config';
+import { writeFileAtomic } from '../atomic-write';
 import { openRunStore } from '../experiment';
+import { assertNotOwnedFile } from '../run-files';
 import type { RunCounts } from '../hooks';
 import { summarizeTrials, toCsv, trialRows, type RunResults } from '../results';
 import type { RunRecord, Store } from '../roles';
@@ -133,13 +135,14 @@ export function registerShow(program: Command): void {
     }, 'json')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (dir: string, opts) => {
+      if (opts.out) assertNotOwnedFile(opts.out, dir);
       const { store, runs, study } = await openAnyStore(dir);
       const rows = [];
       for (const run of runs) rows.push(...trialRows(await store.listTrials(run.id), study || runs.length > 1 ? run.id : undefined));
       await store.close();
       const text = opts.format === 'csv' ? toCsv(rows) : JSON.stringify(rows, null, 2) + '\n';
       if (opts.out) {
-        fs.writeFileSync(opts.out, text);
+        writeFileAtomic(opts.out, text);
         process.stderr.write(`coex: wrote ${rows.length} trials to ${opts.out}\n`);
       } else process.stdout.write(text);
     });
