@@ -45,6 +45,20 @@ describe('bad input', function () {
     const r = coex(['ablate', '--arms', `a=${TINY_PRESET},b=${TINY_PRESET}`, '--seeds', '1', '--budget', '2', '--out', study]);
     expect(r.status, r.stderr).to.equal(0);
   };
+  const [stoppedRun, localModuleRun, stoppedStudy] = ['stopped', 'local-module', 'stopped-study'].map((n) => path.join(dir, n));
+  /** Makes folder `to` with copies of the named files of folder `from`. */
+  const copyInto = (to: string, from: string, ...names: string[]) => {
+    fs.mkdirSync(to, { recursive: true });
+    for (const name of names) fs.copyFileSync(path.join(from, name), path.join(to, name));
+  };
+  /** Copies the run folder `from` (all of it, or only config.json when `to` exists) to `to` and edits its config.json. */
+  const editConfig = (to: string, from: string, edit: (config: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!fs.existsSync(to)) fs.cpSync(from, to, { recursive: true });
+    const file = path.join(to, 'config.json');
+    const config = JSON.parse(fs.readFileSync(path.join(from, 'config.json'), 'utf8'));
+    edit(config);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+  };
   /** The content of every file below `folder` (SQLite's -shm index and an empty -wal are no data). */
   const folderHash = (folder: string): string => {
     const hash = createHash('sha256');
@@ -105,6 +119,16 @@ describe('bad input', function () {
     { name: 'export --out a hard link to the store', args: ['export', existingRun, '--out', path.join(dir, 'hardlink-to-store')], message: /--out .*hardlink-to-store is .*existing\/coex\.db, a file of the run/, intact: existingRun,
       setup: () => fs.linkSync(path.join(existingRun, 'coex.db'), path.join(dir, 'hardlink-to-store')) },
     { name: 'export --out the study.json of a study', args: ['export', study, '--out', path.join(study, 'study.json')], message: /--out .*study\.json is .*study\/study\.json, a file of the study/, intact: study, setup: makeStudy },
+    { name: 'resume of a run whose config.json names plugins by path, without --trust-folder', args: ['resume', stoppedRun], message: /stopped\/config\.json names plugin .* by the module path ".*fake-hardware\.ts"; a run folder is data.*--trust-folder/, intact: stoppedRun,
+      setup: () => copyInto(stoppedRun, existingRun, 'config.json') },
+    { name: 'resume of a run whose config.json names a module in the folder', args: ['resume', localModuleRun], message: /local-module\/config\.json names plugin .* by the module path "\.\/store\.js".*--trust-folder/, intact: localModuleRun,
+      setup: () => {
+        fs.mkdirSync(localModuleRun);
+        fs.writeFileSync(path.join(localModuleRun, 'store.js'), `require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'EXECUTED'))}, '');\n`);
+        editConfig(localModuleRun, existingRun, (c) => c.plugins.forEach((p: { module: string }) => { if (path.isAbsolute(p.module)) p.module = './store.js'; }));
+      } },
+    { name: 'resume of a study whose study.json names plugins by path, without --trust-folder', args: ['resume', stoppedStudy], message: /study\.json names plugin .* by the module path .*--trust-folder/, intact: stoppedStudy,
+      setup: () => { makeStudy(); copyInto(stoppedStudy, study, 'study.json'); } },
     { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 

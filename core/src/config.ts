@@ -404,9 +404,27 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   return { config, plugins };
 }
 
+/**
+ * A run folder is data: the module paths its config.json names are code anyone who wrote the
+ * folder chose. `coex resume` loads them only when the user says they trust the folder.
+ */
+export interface FolderTrust {
+  /** The config file the plugins were read from (named in the message). */
+  file: string;
+  trusted: boolean;
+}
+
 /** Loads the plugins of a saved configuration again, with the same options (resume, workers). */
-export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, only?: (p: ResolvedPlugin) => boolean): LoadedPlugin[] {
-  return config.plugins.filter((p) => !only || only(p)).map((resolved) => {
+export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, only?: (p: ResolvedPlugin) => boolean, trust?: FolderTrust): LoadedPlugin[] {
+  const selected = config.plugins.filter((p) => !only || only(p));
+  const untrusted = trust && !trust.trusted ? selected.find((p) => typeof p.module !== 'string' || isLocalPath(p.module)) : undefined;
+  if (untrusted) {
+    throw new UserError(
+      `${trust!.file} names plugin ${untrusted.name} by the module path ${JSON.stringify(untrusted.module)}; a run folder is data, so Coex loads only ` +
+        'installed packages from it; if you trust this folder (you made it, or checked that file), continue with --trust-folder',
+    );
+  }
+  return selected.map((resolved) => {
     const { factory } = loadPluginModule(resolved.module, baseDir, 'the saved run configuration');
     if (factory.meta.version !== resolved.version) {
       throw new UserError(

@@ -7,6 +7,8 @@ import { UserError, isUserError, messageOf } from './errors';
 import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
 import { Run } from './run';
+import { storeFileOf } from './run-files';
+import { openStoreReadOnly } from './store-reader';
 import type { RunRecord, Store } from './roles';
 
 export const CONFIG_FILE = 'config.json';
@@ -49,21 +51,23 @@ export function readRunConfig(dir: string): ResolvedConfig {
   }
 }
 
-/** Opens a run folder's store without creating anything heavy (show, export, report). */
+/** Opens a run folder's store read-only, loading no plugin the folder names (show, export, report, dashboard). */
 export async function openRunStore(dir: string): Promise<{ store: Store; config: ResolvedConfig; runs: RunRecord[] }> {
   const config = readRunConfig(dir);
-  const plugins = loadResolvedPlugins(config, dir, (p) => p.role === 'store');
-  const run = new Run({ dir, config, plugins, readOnly: true });
-  await run.applyPlugins();
-  const store = await run.resolver.get('store');
-  return { store, config, runs: await store.listRuns() };
+  const store = openStoreReadOnly(storeFileOf(config, dir));
+  try {
+    return { store, config, runs: await store.listRuns() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /**
  * Prepares `coex resume`: the same plugins (same versions) and options as saved. Returns
  * undefined when the run already finished (nothing to do, nothing changed).
  */
-export async function prepareResume(dir: string, log?: (m: string) => void): Promise<PreparedRun | undefined> {
+export async function prepareResume(dir: string, log?: (m: string) => void, options: { trustFolder?: boolean } = {}): Promise<PreparedRun | undefined> {
   const absolute = path.resolve(dir);
   const config = readRunConfig(absolute);
   let unreadable: unknown;
@@ -85,7 +89,7 @@ export async function prepareResume(dir: string, log?: (m: string) => void): Pro
     throw unreadable && !isUserError(error) ? unreadable : error;
   }
   try {
-    const plugins = loadResolvedPlugins(config, absolute);
+    const plugins = loadResolvedPlugins(config, absolute, undefined, { file: path.join(absolute, CONFIG_FILE), trusted: !!options.trustFolder });
     return { run: new Run({ dir: absolute, config, plugins, resume: true, log }), dir: absolute, config, release };
   } catch (error) {
     release();

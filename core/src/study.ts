@@ -13,6 +13,8 @@ import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
 import { ROLE_NAMES, type RunRecord, type Store } from './roles';
 import { Run } from './run';
+import { storeFileOf } from './run-files';
+import { openStoreReadOnly } from './store-reader';
 import { closest } from './suggest';
 import type { Budget } from './types';
 import { CORE_VERSION } from './version';
@@ -83,6 +85,8 @@ export interface PreparedStudy {
   dir: string;
   study: StudyDefinition;
   release: () => void;
+  /** Load the module paths study.json names (a new study: they came from the user's command). */
+  trustFolder: boolean;
 }
 
 export const studyRunId = (label: string, seed: number) => `${label}/seed${seed}`;
@@ -225,7 +229,7 @@ export function prepareStudy(request: StudyRequest): PreparedStudy {
   fs.mkdirSync(dir, { recursive: true });
   const release = acquireLock(dir);
   writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(study, null, 2) + '\n');
-  return { dir, study, release };
+  return { dir, study, release, trustFolder: true };
 }
 
 export function isStudyDir(dir: string): boolean {
@@ -260,12 +264,22 @@ export function studyRunConfig(study: StudyDefinition, entry: StudyRunEntry): Re
 export async function openStudyStore(dir: string, options: { readOnly?: boolean } = {}): Promise<{ store: Store; study: StudyDefinition; runs: RunRecord[] }> {
   const study = readStudy(dir);
   const config = study.arms[0].config;
-  const plugins = loadResolvedPlugins(config, dir, (p) => p.role === 'store');
-  const reader = new Run({ dir, config, plugins, readOnly: options.readOnly ?? true });
-  await reader.applyPlugins();
-  const store = await reader.resolver.get('store');
-  return { store, study, runs: await store.listRuns() };
+  let store: Store;
+  if (options.readOnly ?? true) store = openStoreReadOnly(storeFileOf(config, dir));
+  else {
+    const writer = new Run({ dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'store'), readOnly: false });
+    await writer.applyPlugins();
+    store = await writer.resolver.get('store');
+  }
+  try {
+    return { store, study, runs: await store.listRuns() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
+
+const studyTrust = (dir: string, trusted: boolean) => ({ file: path.join(dir, STUDY_FILE), trusted });
 
 /** The status of every run the store holds. */
 async function storedRunStatus(dir: string, readOnly: boolean): Promise<Map<string, RunRecord['status']>> {
@@ -278,7 +292,7 @@ async function storedRunStatus(dir: string, readOnly: boolean): Promise<Map<stri
  * Prepares `coex resume <study-dir>`: the same plugins (same versions) as recorded. Returns
  * undefined when every run of the study has finished (nothing to do, nothing changed).
  */
-export async function resumeStudy(dir: string): Promise<PreparedStudy | undefined> {
+export async function resumeStudy(dir: string, options: { trustFolder?: boolean } = {}): Promise<PreparedStudy | undefined> {
   const absolute = path.resolve(dir);
   const study = readStudy(absolute);
   // Read-only first, so that a finished study's files are left untouched; a study stopped before
@@ -287,12 +301,12 @@ export async function resumeStudy(dir: string): Promise<PreparedStudy | undefine
   if (study.runs.every((r) => stored.get(r.id) === 'finished')) return undefined;
   const release = acquireLock(absolute);
   try {
-    for (const arm of study.arms) loadResolvedPlugins(arm.config, absolute);
+    for (const arm of study.arms) loadResolvedPlugins(arm.config, absolute, undefined, studyTrust(absolute, !!options.trustFolder));
   } catch (error) {
     release();
     throw error;
   }
-  return { dir: absolute, study, release };
+  return { dir: absolute, study, release, trustFolder: !!options.trustFolder };
 }
 
 export interface StudyRunInfo extends StudyRunEntry {
@@ -348,7 +362,7 @@ export async function runStudy(prepared: PreparedStudy, options: RunStudyOptions
         break;
       }
       const resumed = stored.has(entry.id);
-      current = new Run({ dir, outDir: studyRunDir(dir, entry.id), config, plugins: loadResolvedPlugins(config, dir), runId: entry.id, resume: resumed, log: options.log });
+      current = new Run({ dir, outDir: studyRunDir(dir, entry.id), config, plugins: loadResolvedPlugins(config, dir, undefined, studyTrust(dir, prepared.trustFolder)), runId: entry.id, resume: resumed, log: options.log });
       options.onRun?.({ ...info, run: current, resumed });
       const summary = await current.execute();
       outcome.runs.push({ ...entry, skipped: false, summary });

@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UserError } from '../errors';
 import { CONFIG_FILE } from '../experiment';
-import { searchPaths } from '../resolve';
 import { STUDY_FILE } from '../study';
 import { CORE_VERSION } from '../version';
 import { printJson } from './output';
@@ -26,10 +25,13 @@ export interface ReportModule {
   writeReport(dir: string, options?: ReportOptions): Promise<{ html: string; json: string; charts: string[] }>;
 }
 
+/** Loads @coex/report from beside core or the current folder, never from inside the folder reported on (it is data). */
 export function loadReportModule(baseDir: string): ReportModule {
   let file: string;
   try {
-    file = require.resolve(REPORT_PACKAGE, { paths: searchPaths(baseDir) });
+    file = require.resolve(REPORT_PACKAGE, { paths: [path.join(__dirname, '..', '..'), process.cwd()] });
+    const relative = path.relative(fs.realpathSync(baseDir), fs.realpathSync(file));
+    if (!relative.startsWith('..') && !path.isAbsolute(relative)) throw new Error('inside the folder');
   } catch {
     throw new UserError(`coex report needs the package ${REPORT_PACKAGE}, which is not installed here; install it (npm install ${REPORT_PACKAGE}) in this project or beside @coex/core`);
   }

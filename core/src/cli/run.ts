@@ -41,13 +41,15 @@ export function registerRun(program: Command): void {
     .description('continue an interrupted run or study without re-running finished trials')
     .argument('<dir>', 'run or study folder')
     .option('--json', 'print the result summary as JSON')
+    .option('--trust-folder', 'also load plugins the folder names by a module path (a run folder is data: without this, only installed packages)')
     .action(async (dir: string, opts) => {
+      const trust = { trustFolder: !!opts.trustFolder };
       if (isStudyDir(dir)) {
-        const study = await resumeStudy(dir);
+        const study = await resumeStudy(dir, trust);
         if (!study) return void process.stderr.write(`coex: study ${dir} has already finished; nothing to do\n`);
         return executeStudy(study, !!opts.json);
       }
-      const prepared = await prepareResume(dir, (m) => process.stderr.write(`${m}\n`));
+      const prepared = await prepareResume(dir, (m) => process.stderr.write(`${m}\n`), trust);
       if (!prepared) {
         process.stderr.write(`coex: ${dir} has already finished; nothing to do\n`);
         return;

@@ -90,7 +90,7 @@ export function printStudySummary(summary: StudySummary): void {
 }
 
 /** The store of a run folder or a study folder, and the ids of the runs it holds. */
-async function openAnyStore(dir: string): Promise<{ store: Store; runs: RunRecord[]; study: boolean }> {
+export async function openAnyStore(dir: string): Promise<{ store: Store; runs: RunRecord[]; study: boolean }> {
   return isStudyDir(dir) ? { ...(await openStudyStore(dir)), study: true } : { ...(await openRunStore(dir)), study: false };
 }
 
