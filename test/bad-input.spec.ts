@@ -129,6 +129,10 @@ describe('bad input', function () {
       } },
     { name: 'resume of a study whose study.json names plugins by path, without --trust-folder', args: ['resume', stoppedStudy], message: /study\.json names plugin .* by the module path .*--trust-folder/, intact: stoppedStudy,
       setup: () => { makeStudy(); copyInto(stoppedStudy, study, 'study.json'); } },
+    { name: 'an echoed value with a password in the URL userinfo', args: run('--set', 'spec.minThroughput="redis://:pw13userinfo@cache:6379"'), message: /^(?![\s\S]*pw13userinfo)[\s\S]*spec\.minThroughput: expected a positive number, got "redis:\/\/:\*\*\*@cache:6379"/ },
+    { name: 'an echoed value with user:password@', args: run('--set', 'spec.maxPower="redis://bob:pw13userpass@cache"'), message: /^(?![\s\S]*pw13userpass)[\s\S]*spec\.maxPower: expected a positive number, got "redis:\/\/bob:\*\*\*@cache"/ },
+    { name: 'an echoed value with ?password= and ?username=', args: run('--set', 'spec.maxLatency="redis://cache:6379/0?username=bob13&password=pw13query"'), message: /^(?![\s\S]*(pw13query|bob13))[\s\S]*spec\.maxLatency: expected a positive number, got "redis:\/\/cache:6379\/0\?username=\*\*\*&password=\*\*\*"/ },
+    { name: 'coex worker given a ?password= URL it cannot reach', args: ['worker', '--redis', 'redis://127.0.0.1:1/0?password=pw13worker', '--connect-timeout', '2'], message: /^(?![\s\S]*pw13worker)[\s\S]*cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0\?password=\*\*\*/ },
     { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 

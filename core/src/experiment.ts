@@ -6,6 +6,7 @@ import { loadResolvedPlugins, resolveConfig, type ResolvedConfig, type RunReques
 import { UserError, isUserError, messageOf } from './errors';
 import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
+import { maskSecretsDeep } from './secrets';
 import { Run } from './run';
 import { storeFileOf } from './run-files';
 import { openStoreReadOnly } from './store-reader';
@@ -37,7 +38,7 @@ export function prepareRun(request: RunRequest & { out?: string }, log?: (m: str
   fs.mkdirSync(dir, { recursive: true });
   const release = acquireLock(dir);
   // Atomic, so a crash never leaves a half-written config.json.
-  writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(maskSecretsDeep(config), null, 2) + '\n');
   return { run: new Run({ dir, config, plugins, log }), dir, config, release };
 }
 

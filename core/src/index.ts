@@ -26,6 +26,7 @@ export * from './study';
 export * from './results';
 export { acquireLock } from './lock';
 export { writeFileAtomic } from './atomic-write';
+export * from './secrets';
 export { assertNotOwnedFile, ownedFiles, storeFileOf } from './run-files';
 export * from './training-roles';
 export * from './csv';

@@ -11,6 +11,7 @@ import { CONFIG_FILE } from './experiment';
 import type { RunSummary } from './hooks';
 import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
+import { maskSecretsDeep } from './secrets';
 import { ROLE_NAMES, type RunRecord, type Store } from './roles';
 import { Run } from './run';
 import { storeFileOf } from './run-files';
@@ -228,7 +229,7 @@ export function prepareStudy(request: StudyRequest): PreparedStudy {
   if (fs.existsSync(path.join(dir, CONFIG_FILE))) throw new UserError(`${dir} holds a run, not a study; choose another --out`);
   fs.mkdirSync(dir, { recursive: true });
   const release = acquireLock(dir);
-  writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(study, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(maskSecretsDeep(study), null, 2) + '\n');
   return { dir, study, release, trustFolder: true };
 }
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, type RunRecord, type Store, type StoredControllerState, type StoredEvent, type Trial } from '@coex/core';
+import { UserError, maskSecrets, type RunRecord, type Store, type StoredControllerState, type StoredEvent, type Trial } from '@coex/core';
 import { openDatabase, type SqliteDatabase, type SqliteStatement } from './driver';
 import { accessFailure, openFailure, readOnlyFileMessage, type StoreAction } from './failures';
 import {
@@ -146,6 +146,8 @@ export class SqliteStore implements Store {
 
   /** Inserts `row`, or updates the row with the same `key` columns (plain insert when `key` is empty). */
   private upsert(table: string, key: readonly string[], row: Row): void {
+    // No secret is stored in clear: every text column goes through core's one masking function.
+    for (const [column, value] of Object.entries(row)) if (typeof value === 'string') row[column] = maskSecrets(value);
     const columns = Object.keys(row);
     const conflict = key.length === 0
       ? ''
