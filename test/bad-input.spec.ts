@@ -97,7 +97,7 @@ describe('bad input', function () {
     { name: 'negative budget.trained', args: run('--set', 'budget.trained=-1'), message: /budget\.trained: expected a whole number of at least 1, got -1/ },
     { name: 'negative spec limit', args: run('--set', 'spec.minThroughput=-5'), message: /spec\.minThroughput: expected a positive number, got -5/ },
     { name: 'unknown spec limit', args: run('--set', 'spec.minThroughputt=5'), message: /unknown setting "minThroughputt" \(did you mean "minThroughput"\?\)/ },
-    { name: 'bad --seed', args: run('--seed', 'abc'), message: /--seed expects a whole number of at least 0, got "abc"/ },
+    { name: 'bad --seed', args: run('--seed', 'abc'), message: /--seed expects a whole number from 0 to 4294967295 \(decimal digits\), got "abc"/ },
     { name: 'bad --time-limit', args: run('--time-limit', 'soon'), message: /budget\.timeLimit: expected a positive duration such as 90s, 30m, 2h or 1h30m, got "soon"/ },
     { name: 'architecture with an impossible layer', args: ['arch', '--arch', '[[0,24,1]]'], message: /layer 0 kernel must be a positive integer, got 0/ },
     { name: 'architecture that is not JSON', args: ['arch', '--arch', '[[3,24,1]'], message: /--arch: not valid JSON/ },
@@ -133,6 +133,15 @@ describe('bad input', function () {
     { name: 'an echoed value with user:password@', args: run('--set', 'spec.maxPower="redis://bob:pw13userpass@cache"'), message: /^(?![\s\S]*pw13userpass)[\s\S]*spec\.maxPower: expected a positive number, got "redis:\/\/bob:\*\*\*@cache"/ },
     { name: 'an echoed value with ?password= and ?username=', args: run('--set', 'spec.maxLatency="redis://cache:6379/0?username=bob13&password=pw13query"'), message: /^(?![\s\S]*(pw13query|bob13))[\s\S]*spec\.maxLatency: expected a positive number, got "redis:\/\/cache:6379\/0\?username=\*\*\*&password=\*\*\*"/ },
     { name: 'coex worker given a ?password= URL it cannot reach', args: ['worker', '--redis', 'redis://127.0.0.1:1/0?password=pw13worker', '--connect-timeout', '2'], message: /^(?![\s\S]*pw13worker)[\s\S]*cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0\?password=\*\*\*/ },
+    ...['4294967296', '99999999999999999999', '1.5', '-1', '1e3', '0x10'].map((seed) => (
+      { name: `--seed ${seed}`, args: run(`--seed=${seed}`), message: new RegExp(`--seed expects a whole number from 0 to 4294967295 \\(decimal digits\\), got "${seed.replace(/[.]/g, '\\.')}"`) })),
+    { name: 'seed 4294967296 in a config file', args: ['run', '--config', file('seed-big.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "seed": 4294967296}`)], message: /seed: expected a whole number from 0 to 4294967295, got 4294967296/ },
+    { name: 'seed 99999999999999999999 in a config file (read as 1e20)', args: ['run', '--config', file('seed-huge.yaml', `preset: ${TINY_PRESET}\nseed: 99999999999999999999\n`)], message: /seed: expected a whole number from 0 to 4294967295, got 100000000000000000000/ },
+    { name: 'seed 1.5 by --set', args: run('--set', 'seed=1.5'), message: /seed: expected a whole number from 0 to 4294967295, got 1\.5/ },
+    { name: 'seed given as a string in a config file', args: ['run', '--config', file('seed-text.yaml', `preset: ${TINY_PRESET}\nseed: "7"\n`)], message: /seed: expected a whole number from 0 to 4294967295, got "7"/ },
+    { name: 'ablate --seeds with 4294967296', args: ['ablate', '--arms', `a=${TINY_PRESET}`, '--seeds', '1,4294967296', '--out', path.join(dir, 'never-study')], message: /--seeds expects a whole number from 0 to 4294967295 \(decimal digits\), got "4294967296"/ },
+    { name: 'ablate --seeds 1,1 (a repeated seed)', args: ['ablate', '--arms', `a=${TINY_PRESET}`, '--seeds', '1,1', '--out', path.join(dir, 'never-study')], message: /--seeds: seed 1 is listed twice/ },
+    { name: 'ablate with a repeated arm label', args: ['ablate', '--arms', `a=${TINY_PRESET},a=${TINY_PRESET}`, '--seeds', '1', '--out', path.join(dir, 'never-study')], message: /--arms: two arms are labelled "a"/ },
     { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 

@@ -10,6 +10,7 @@ import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory
 import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
 import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
 import { ROLE_NAMES, type RoleName } from './roles';
+import { checkSeed } from './seed';
 import { closest } from './suggest';
 import type { Budget, HardwareSpec, Objective } from './types';
 import { CORE_VERSION } from './version';
@@ -390,8 +391,7 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
       throw new UserError(`options were given for the ${role} role (${Object.keys(values[role] as object).join(', ')}), but no plugin of this run fills it`);
     }
   }
-  const seed = values.seed ?? 1;
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0) throw new UserError(`seed: expected a non-negative whole number, got ${JSON.stringify(seed)}`);
+  const seed = checkSeed(values.seed ?? 1, 'seed');
   const config: ResolvedConfig = {
     coexVersion: CORE_VERSION,
     ...(preset.names.length ? { preset: preset.names[preset.names.length - 1] } : {}),

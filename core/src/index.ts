@@ -27,6 +27,7 @@ export * from './results';
 export { acquireLock } from './lock';
 export { writeFileAtomic } from './atomic-write';
 export * from './secrets';
+export { MAX_SEED, checkSeed, parseSeed } from './seed';
 export { assertNotOwnedFile, ownedFiles, storeFileOf } from './run-files';
 export * from './training-roles';
 export * from './csv';

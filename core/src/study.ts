@@ -16,6 +16,7 @@ import { ROLE_NAMES, type RunRecord, type Store } from './roles';
 import { Run } from './run';
 import { storeFileOf } from './run-files';
 import { openStoreReadOnly } from './store-reader';
+import { parseSeed } from './seed';
 import { closest } from './suggest';
 import type { Budget } from './types';
 import { CORE_VERSION } from './version';
@@ -108,11 +109,7 @@ export function parseArmList(text: string): ArmRequest[] {
 
 /** Parses `--seeds 1,2,3`. */
 export function parseSeedList(text: string): number[] {
-  const seeds = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n)) throw new UserError(`--seeds: "${s}" is not a whole number of at least 0; expected e.g. --seeds 1,2,3`);
-    return n;
-  });
+  const seeds = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parseSeed(s, '--seeds'));
   if (seeds.length === 0) throw new UserError('--seeds: expected one or more seeds, e.g. --seeds 1,2,3');
   const twice = seeds.find((s, i) => seeds.indexOf(s) !== i);
   if (twice !== undefined) throw new UserError(`--seeds: seed ${twice} is listed twice`);

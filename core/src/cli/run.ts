@@ -5,7 +5,7 @@ import { prepareResume, prepareRun, type PreparedRun } from '../experiment';
 import { prunedExplanation, summarizeTrials } from '../results';
 import { isStudyDir, resumeStudy } from '../study';
 import { executeStudy } from './ablate';
-import { collect, nonNegativeInt, positiveInt, printJson } from './output';
+import { collect, positiveInt, printJson, seedOption } from './output';
 import { showProgress } from './progress';
 import { printSummary } from './show';
 
@@ -19,7 +19,7 @@ export function registerRun(program: Command): void {
     .option('--budget <n>', 'candidates to sample, pruned ones included (budget.candidates)', positiveInt('--budget'))
     .option('--trained <n>', 'trained children at most; the run ends at whichever budget comes first (budget.trained)', positiveInt('--trained'))
     .option('--time-limit <duration>', 'stop starting new batches after this long (90s, 30m, 2h)')
-    .option('--seed <s>', 'seed of every random choice in the run', nonNegativeInt('--seed'))
+    .option('--seed <s>', 'seed of every random choice in the run', seedOption('--seed'))
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--json', 'print the result summary as JSON')
     .action(async (opts) => {
