@@ -46,6 +46,7 @@ describe('bad input', function () {
     expect(r.status, r.stderr).to.equal(0);
   };
   const [stoppedRun, localModuleRun, stoppedStudy] = ['stopped', 'local-module', 'stopped-study'].map((n) => path.join(dir, n));
+  const [editedSeed, editedController, editedBudget, gapRun, emptiedStore] = ['edited-seed', 'edited-controller', 'edited-budget', 'gap', 'emptied'].map((n) => path.join(dir, n));
   /** Makes folder `to` with copies of the named files of folder `from`. */
   const copyInto = (to: string, from: string, ...names: string[]) => {
     fs.mkdirSync(to, { recursive: true });
@@ -142,6 +143,23 @@ describe('bad input', function () {
     { name: 'ablate --seeds with 4294967296', args: ['ablate', '--arms', `a=${TINY_PRESET}`, '--seeds', '1,4294967296', '--out', path.join(dir, 'never-study')], message: /--seeds expects a whole number from 0 to 4294967295 \(decimal digits\), got "4294967296"/ },
     { name: 'ablate --seeds 1,1 (a repeated seed)', args: ['ablate', '--arms', `a=${TINY_PRESET}`, '--seeds', '1,1', '--out', path.join(dir, 'never-study')], message: /--seeds: seed 1 is listed twice/ },
     { name: 'ablate with a repeated arm label', args: ['ablate', '--arms', `a=${TINY_PRESET},a=${TINY_PRESET}`, '--seeds', '1', '--out', path.join(dir, 'never-study')], message: /--arms: two arms are labelled "a"/ },
+    { name: 'resume of a finished run whose config.json seed was edited', args: ['resume', '--trust-folder', editedSeed], message: /edited-seed\/config\.json differs from the configuration this run started with \(kept in its store\): changed seed;/, intact: editedSeed,
+      setup: () => editConfig(editedSeed, existingRun, (c) => { c.seed = 8; }) },
+    { name: 'resume of a run whose config.json controller was replaced', args: ['resume', '--trust-folder', editedController], message: /config\.json differs from the configuration this run started with .*changed plugins\[0\]\.name, plugins\[0\]\.module/, intact: editedController,
+      setup: () => editConfig(editedController, existingRun, (c) => { c.plugins[0].name = c.plugins[0].module = '@coex/plugin-controller-evolution'; }) },
+    { name: 'resume of a run whose config.json budget was edited', args: ['resume', '--trust-folder', editedBudget], message: /config\.json differs .*changed budget\.candidates;/, intact: editedBudget,
+      setup: () => editConfig(editedBudget, existingRun, (c) => { c.budget.candidates = 40; }) },
+    { name: 'resume of a store with a deleted trial', args: ['resume', '--trust-folder', gapRun], message: /store .*gap\/coex\.db of run main lacks trial 1 of its completed batches \(it holds 7 trials up to seq 7\)/, intact: gapRun,
+      setup: () => {
+        const r = coex(['run', '--preset', TINY_PRESET, '--budget', '8', '--out', gapRun]);
+        expect(r.status, r.stderr).to.equal(0);
+        const db = new (require('better-sqlite3'))(path.join(gapRun, 'coex.db')); // eslint-disable-line @typescript-eslint/no-require-imports
+        db.prepare('DELETE FROM trials WHERE seq = 1').run();
+        db.close();
+      } },
+    { name: 'resume of a run whose store is a 0-byte file', args: ['resume', '--trust-folder', emptiedStore], message: /store file .*emptied\/coex\.db is empty \(0 bytes\), but .*config\.json says a run was started/, intact: emptiedStore,
+      setup: () => { copyInto(emptiedStore, existingRun, 'config.json'); fs.writeFileSync(path.join(emptiedStore, 'coex.db'), ''); } },
+    { name: 'show of a run whose store is a 0-byte file', args: ['show', emptiedStore], message: /store file .*emptied\/coex\.db holds no Coex data \(it is an empty database\)/, intact: emptiedStore },
     { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 

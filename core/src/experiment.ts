@@ -8,11 +8,14 @@ import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
 import { maskSecretsDeep } from './secrets';
 import { Run } from './run';
+import { assertConfigUnchanged, assertNoMissingTrials, assertStoreNotEmptied } from './resume-checks';
 import { storeFileOf } from './run-files';
 import { openStoreReadOnly } from './store-reader';
 import type { RunRecord, Store } from './roles';
 
 export const CONFIG_FILE = 'config.json';
+/** The id of the one run a run folder holds. */
+const MAIN_RUN = 'main';
 
 export function defaultRunDir(preset: string | undefined, cwd = process.cwd()): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -70,17 +73,31 @@ export async function openRunStore(dir: string): Promise<{ store: Store; config:
  */
 export async function prepareResume(dir: string, log?: (m: string) => void, options: { trustFolder?: boolean } = {}): Promise<PreparedRun | undefined> {
   const absolute = path.resolve(dir);
-  const config = readRunConfig(absolute);
+  let config = readRunConfig(absolute);
+  const configFile = path.join(absolute, CONFIG_FILE);
+  assertStoreNotEmptied(absolute, storeFileOf(config, absolute));
   let unreadable: unknown;
+  let opened: Awaited<ReturnType<typeof openRunStore>> | undefined;
   try {
-    const { store, runs } = await openRunStore(absolute);
-    await store.close();
-    if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
+    opened = await openRunStore(absolute);
   } catch (error) {
     // A run stopped between writing config.json and creating its store has no store to read yet;
     // the resume opens it for writing, which creates it (or reports again what is wrong with it).
     if (!isUserError(error)) throw error;
     unreadable = error;
+  }
+  if (opened) {
+    const { store, runs } = opened;
+    try {
+      // First the edits (a finished run edited is refused too), then the store's own state.
+      const record = runs.find((r) => r.id === MAIN_RUN) ?? runs[0];
+      assertConfigUnchanged(configFile, config, record?.config);
+      if (record?.config) config = record.config as ResolvedConfig;
+      if (record) await assertNoMissingTrials(store, record.id);
+    } finally {
+      await store.close();
+    }
+    if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
   }
   let release: () => void;
   try {
