@@ -160,6 +160,16 @@ describe('bad input', function () {
     { name: 'resume of a run whose store is a 0-byte file', args: ['resume', '--trust-folder', emptiedStore], message: /store file .*emptied\/coex\.db is empty \(0 bytes\), but .*config\.json says a run was started/, intact: emptiedStore,
       setup: () => { copyInto(emptiedStore, existingRun, 'config.json'); fs.writeFileSync(path.join(emptiedStore, 'coex.db'), ''); } },
     { name: 'show of a run whose store is a 0-byte file', args: ['show', emptiedStore], message: /store file .*emptied\/coex\.db holds no Coex data \(it is an empty database\)/, intact: emptiedStore },
+    { name: '"__proto__" at the top level of a JSON config', args: ['run', '--config', file('proto-top.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "__proto__": {"seed": 3}}`)], message: /proto-top\.json: unknown setting "__proto__"; settings are/ },
+    { name: '"constructor" at the top level of a JSON config', args: ['run', '--config', file('constructor-top.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "constructor": 1}`)], message: /constructor-top\.json: unknown setting "constructor"/ },
+    { name: '"__proto__" inside role options of a JSON config', args: ['run', '--config', file('proto-options.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "trainer": {"__proto__": {"delayMs": 5}}}`)], message: /plugin coex-plugin-fake-trainer: unknown option trainer\.__proto__; known options: delayMs/ },
+    { name: '"prototype" inside role options of a JSON config', args: ['run', '--config', file('prototype-options.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "space": {"prototype": 1}}`)], message: /unknown option space\.prototype; known options:/ },
+    { name: '"__proto__" inside a plugin entry\'s options', args: ['run', '--config', file('proto-entry.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "plugins": [["space-chain-cnn", {"__proto__": {"depth": 1}}]]}`)], message: /unknown option space\.__proto__/ },
+    { name: '"__proto__" inside spec', args: ['run', '--config', file('proto-spec.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "spec": {"__proto__": {"maxPower": 1}}}`)], message: /spec: unknown setting "__proto__"/ },
+    { name: '"constructor" inside budget', args: ['run', '--config', file('constructor-budget.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "budget": {"constructor": 1}}`)], message: /budget: unknown setting "constructor"/ },
+    { name: '"__proto__" at the top level of a YAML config', args: ['run', '--config', file('proto-top.yaml', `preset: ${TINY_PRESET}\n__proto__: {seed: 3}\n`)], message: /proto-top\.yaml: unknown setting "__proto__"/ },
+    { name: '"__proto__" inside role options of a YAML config', args: ['run', '--config', file('proto-options.yaml', `preset: ${TINY_PRESET}\ntrainer:\n  __proto__: {delayMs: 5}\n`)], message: /unknown option trainer\.__proto__/ },
+    { name: '--set through __proto__', args: run('--set', 'trainer.__proto__.delayMs=5'), message: /unknown option trainer\.__proto__/ },
     { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 

@@ -75,6 +75,10 @@ export function readConfigFile(file: string): Record<string, unknown> {
       const e = errors[0];
       throw new UserError(`config file ${file}${lineColumn(text, e.offset)}: invalid JSON: ${printParseErrorCode(e.error)}`);
     }
+    // The text is plain JSON (no comments, no trailing commas): JSON.parse keeps "__proto__",
+    // "constructor" and "prototype" as ordinary keys, so they are reported as unknown settings
+    // (jsonc-parser's values drop "__proto__" silently).
+    value = JSON.parse(text);
   } else {
     const doc = YAML.parseDocument(text);
     if (doc.errors.length > 0) {
@@ -120,11 +124,18 @@ function checkTopLevel(values: Record<string, unknown>, where: string, allowed =
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Sets an own property, also for keys such as "__proto__" (which plain assignment would turn into a prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+const ownValue = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
+
 /** Deep merge of plain objects; arrays and scalars from `override` replace. */
 export function deepMerge<T extends Record<string, unknown>>(base: T, override: Record<string, unknown>): T {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
+    const current = ownValue(out, key);
+    setOwn(out, key, isObject(value) && isObject(current) ? deepMerge(current, value) : value);
   }
   return out as T;
 }
@@ -132,10 +143,10 @@ export function deepMerge<T extends Record<string, unknown>>(base: T, override: 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    if (!isObject(node[key])) node[key] = {};
+    if (!isObject(ownValue(node, key))) setOwn(node, key, {});
     node = node[key] as Record<string, unknown>;
   }
-  node[keys[keys.length - 1]] = value;
+  setOwn(node, keys[keys.length - 1], value);
 }
 
 /** Parses a duration: seconds as a number, or "90s", "30m", "2h", "1h30m". */
