@@ -2,12 +2,12 @@
 // so its accuracies rank candidates but are not final. This retrains the best candidates of the
 // front at full fidelity (the whole training split, more epochs), records the results beside the
 // search's (<run>/finalize.json) and saves the models.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import { openRunStore, readRunConfig } from '../experiment';
+import { writeFileAtomic } from '../atomic-write';
+import { CONFIG_FILE, openRunStore, readRunConfig } from '../experiment';
 import { summarizeTrials } from '../results';
 import { loadTrainer } from '../training-roles';
 import { formatNumber, positiveInt, printJson, table } from './output';
@@ -40,6 +40,7 @@ export function registerFinalize(program: Command): void {
     .option('--epochs <n>', 'epochs of the final training (default: 10x the search\'s)', positiveInt('--epochs'))
     .option('--save <dir>', 'save the models under this folder (default <run>/models)')
     .option('--json', 'print JSON')
+    .option('--trust-folder', 'also load plugins the folder names by a module path (a run folder is data: without this, only installed packages)')
     .action(async (dir: string, opts) => {
       const runDir = path.resolve(dir);
       const config = readRunConfig(runDir);
@@ -56,7 +57,8 @@ export function registerFinalize(program: Command): void {
       const searchEpochs = Number(config.plugins.find((p) => p.role === 'trainer')?.options.epochs ?? 1);
       const epochs: number = opts.epochs ?? searchEpochs * 10;
       const saveDir = path.resolve(opts.save ?? path.join(runDir, 'models'));
-      const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir);
+      const trust = { file: path.join(runDir, CONFIG_FILE), trusted: !!opts.trustFolder };
+      const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir, runDir, trust);
       const results = [];
       try {
         for (const entry of chosen) {
@@ -64,7 +66,7 @@ export function registerFinalize(program: Command): void {
           const final = await trainer.train({ seq: entry.trial, seed: entry.seed, architecture: entry.candidate.architecture });
           results.push({ trial: entry.trial, searchAccuracy: entry.metrics.accuracy, metrics: entry.metrics, candidate: entry.candidate, final });
           // Written after every model, so an interruption keeps what finished.
-          fs.writeFileSync(path.join(runDir, FINALIZE_FILE), JSON.stringify({ at: new Date().toISOString(), epochs, saveDir, results }, null, 2) + '\n');
+          writeFileAtomic(path.join(runDir, FINALIZE_FILE), JSON.stringify({ at: new Date().toISOString(), epochs, saveDir, results }, null, 2) + '\n');
         }
       } finally {
         await trainer.close?.();
