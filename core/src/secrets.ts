@@ -17,15 +17,16 @@ const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:'"`<>]*)(?::([^\s/@'"`<>]*))
 const QUERY_PARAM = /([?&;])([A-Za-z_][A-Za-z0-9_.-]*)=([^&#\s'"`<>]*)/g;
 
 const known = new Set<string>();
+const MIN_BARE_SECRET = 6;
 
 /** Masks `secret` wherever it appears in what this process writes from now on. */
 export function registerSecret(secret: string | undefined): void {
-  // Very short values would mask ordinary text; such a password is no protection anyway.
-  if (secret && secret.length >= 4 && secret !== MASK) {
+  // Short values would mask ordinary words wherever they appear (inside URLs they are masked anyway).
+  if (secret && secret.length >= MIN_BARE_SECRET && secret !== MASK) {
     known.add(secret);
     try {
       const decoded = decodeURIComponent(secret);
-      if (decoded.length >= 4) known.add(decoded);
+      if (decoded.length >= MIN_BARE_SECRET) known.add(decoded);
     } catch {
       /* not percent-encoded */
     }
