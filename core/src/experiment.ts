@@ -9,7 +9,7 @@ import { acquireLock } from './lock';
 import { maskSecretsDeep } from './secrets';
 import { Run } from './run';
 import { assertConfigUnchanged, assertNoMissingTrials, assertStoreNotEmptied } from './resume-checks';
-import { storeFileOf } from './run-files';
+import { storeEntryOf, storeFileOf } from './run-files';
 import { openStoreReadOnly } from './store-reader';
 import type { RunRecord, Store } from './roles';
 
@@ -58,7 +58,7 @@ export function readRunConfig(dir: string): ResolvedConfig {
 /** Opens a run folder's store read-only, loading no plugin the folder names (show, export, report, dashboard). */
 export async function openRunStore(dir: string): Promise<{ store: Store; config: ResolvedConfig; runs: RunRecord[] }> {
   const config = readRunConfig(dir);
-  const store = openStoreReadOnly(storeFileOf(config, dir));
+  const store = openStoreReadOnly(storeFileOf(config, dir), storeEntryOf(config)?.name);
   try {
     return { store, config, runs: await store.listRuns() };
   } catch (error) {

@@ -17,14 +17,20 @@ interface StoreEntry {
   options?: Record<string, unknown>;
 }
 
+/** The store entry of a saved configuration (whatever shape the file has). */
+export function storeEntryOf(config: unknown): (StoreEntry & { name?: string }) | undefined {
+  const plugins = (config as { plugins?: unknown } | null)?.plugins;
+  return Array.isArray(plugins) ? plugins.find((p) => p?.role === 'store') : undefined;
+}
+
 /** The store file a saved configuration names, resolved against its folder. */
-export function storeFileOf(config: { plugins?: StoreEntry[] } | undefined, dir: string): string {
-  const store = config?.plugins?.find((p) => p?.role === 'store');
-  const file = store?.options?.file;
+export function storeFileOf(config: unknown, dir: string): string {
+  const store = storeEntryOf(config);
+  const file = (store?.options as Record<string, unknown> | undefined)?.file;
   return path.resolve(dir, typeof file === 'string' && file ? file : DEFAULT_STORE_FILE);
 }
 
-function readJson(file: string): { plugins?: StoreEntry[]; arms?: { config?: { plugins?: StoreEntry[] } }[] } | undefined {
+function readJson(file: string): { arms?: { config?: unknown }[] } | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
@@ -37,7 +43,7 @@ export function ownedFiles(dir: string): string[] {
   const absolute = path.resolve(dir);
   const run = readJson(path.join(absolute, CONFIG_FILE));
   const study = readJson(path.join(absolute, STUDY_FILE));
-  const stores = new Set([storeFileOf(run, absolute), ...(study?.arms ?? []).map((a) => storeFileOf(a?.config, absolute))]);
+  const stores = new Set([storeFileOf(run, absolute), ...(Array.isArray(study?.arms) ? study.arms : []).map((a) => storeFileOf(a?.config, absolute))]);
   return [
     path.join(absolute, CONFIG_FILE),
     path.join(absolute, STUDY_FILE),

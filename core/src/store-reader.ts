@@ -32,8 +32,11 @@ function installedStoreClass(): StoreClass {
   return (storeClass = loaded.SqliteStore as StoreClass);
 }
 
-/** Opens a store file for reading only; it must exist and hold Coex data. */
-export function openStoreReadOnly(file: string): Store {
-  if (!fs.existsSync(file)) throw new UserError(`store file ${file} does not exist`);
+/** Opens a store file for reading only; it must exist and hold Coex data. `plugin`: the store plugin the run names. */
+export function openStoreReadOnly(file: string, plugin?: string): Store {
+  if (!fs.existsSync(file)) {
+    throw new UserError(`store file ${file} does not exist` + (plugin && plugin !== STORE_PACKAGE
+      ? ` (this run's store is the plugin ${plugin}; reading commands load no plugin a run folder names and read only SQLite stores)` : ''));
+  }
   return new (installedStoreClass())(file, { readOnly: true });
 }
