@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { coex, coexMany, tempDir, TINY_PRESET } from './helpers/cli';
 
 describe('bad input', function () {
-  this.timeout(1_200_000);
+  this.timeout(2_400_000);
   const dir = tempDir('coex-bad-');
   const file = (name: string, text: string) => {
     const f = path.join(dir, name);
