@@ -1,13 +1,14 @@
 // Bad input, table-driven: every case exits 2 with a clear one-paragraph message naming what was
 // wrong and where, and no stack trace. Cases that touch a run folder must leave its store intact.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { coex, coexMany, tempDir, TINY_PRESET } from './helpers/cli';
 
 describe('bad input', function () {
-  this.timeout(900_000);
+  this.timeout(2_400_000);
   const dir = tempDir('coex-bad-');
   const file = (name: string, text: string) => {
     const f = path.join(dir, name);
@@ -38,10 +39,44 @@ describe('bad input', function () {
   const truncatedData = fashionDir('fm-truncated', idx(2051, [4, 28, 28], 100));
   const wrongMagic = fashionDir('fm-magic', idx(2049, [4, 28, 28], 4 * 28 * 28));
   const train = (data: string) => ['train', '--arch', '[[3,8,2]]', '--dataset', 'fashion-mnist', '--set', `dataset.path=${JSON.stringify(data)}`, '--json'];
+  // A finished study (two arms, one seed), made once by the first case that needs it.
+  const study = path.join(dir, 'study');
+  const makeStudy = () => {
+    if (fs.existsSync(study)) return;
+    const r = coex(['ablate', '--arms', `a=${TINY_PRESET},b=${TINY_PRESET}`, '--seeds', '1', '--budget', '2', '--out', study]);
+    expect(r.status, r.stderr).to.equal(0);
+  };
+  const [stoppedRun, localModuleRun, stoppedStudy] = ['stopped', 'local-module', 'stopped-study'].map((n) => path.join(dir, n));
+  const [editedSeed, editedController, editedBudget, gapRun, emptiedStore] = ['edited-seed', 'edited-controller', 'edited-budget', 'gap', 'emptied'].map((n) => path.join(dir, n));
+  /** Makes folder `to` with copies of the named files of folder `from`. */
+  const copyInto = (to: string, from: string, ...names: string[]) => {
+    fs.mkdirSync(to, { recursive: true });
+    for (const name of names) fs.copyFileSync(path.join(from, name), path.join(to, name));
+  };
+  /** Copies the run folder `from` (all of it, or only config.json when `to` exists) to `to` and edits its config.json. */
+  const editConfig = (to: string, from: string, edit: (config: any) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!fs.existsSync(to)) fs.cpSync(from, to, { recursive: true });
+    const file = path.join(to, 'config.json');
+    const config = JSON.parse(fs.readFileSync(path.join(from, 'config.json'), 'utf8'));
+    edit(config);
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+  };
+  /** The content of every file below `folder` (SQLite's -shm index and an empty -wal are no data). */
+  const folderHash = (folder: string): string => {
+    const hash = createHash('sha256');
+    for (const name of (fs.readdirSync(folder, { recursive: true }) as string[]).sort()) {
+      const f = path.join(folder, name);
+      if (!fs.statSync(f).isFile() || name.endsWith('-shm') || (name.endsWith('-wal') && fs.statSync(f).size === 0)) continue;
+      hash.update(name).update(fs.readFileSync(f));
+    }
+    return hash.digest('hex');
+  };
   const run = (...args: string[]) => ['run', '--preset', TINY_PRESET, '--out', path.join(dir, `r${Math.random().toString(36).slice(2)}`), ...args];
 
   const issue13ux = uxCases(dir, file, run);
-  const cases: { name: string; args: string[]; message: RegExp }[] = [
+  // setup: prepares the files the case needs once the existing run exists; intact: a folder whose
+  // files must be byte for byte the same after the case.
+  const cases: { name: string; args: string[]; message: RegExp; setup?: () => void; intact?: string }[] = [
     { name: 'malformed JSON config', args: ['run', '--config', file('bad.json', '{"preset": "tiny",\n "seed": }\n')], message: /bad\.json:2:\d+: invalid JSON/ },
     { name: 'malformed YAML config', args: ['run', '--config', file('bad.yaml', 'preset: tiny\nspec: [1,\n')], message: /bad\.yaml:\d+:\d+: invalid YAML/ },
     { name: 'config that is a list', args: ['run', '--config', file('list.yaml', '- a\n- b\n')], message: /expected a mapping of settings at the top level/ },
@@ -65,7 +100,7 @@ describe('bad input', function () {
     { name: 'negative budget.trained', args: run('--set', 'budget.trained=-1'), message: /budget\.trained: expected a whole number of at least 1, got -1/ },
     { name: 'negative spec limit', args: run('--set', 'spec.minThroughput=-5'), message: /spec\.minThroughput: expected a positive number, got -5/ },
     { name: 'unknown spec limit', args: run('--set', 'spec.minThroughputt=5'), message: /unknown setting "minThroughputt" \(did you mean "minThroughput"\?\)/ },
-    { name: 'bad --seed', args: run('--seed', 'abc'), message: /--seed expects a whole number of at least 0, got "abc"/ },
+    { name: 'bad --seed', args: run('--seed', 'abc'), message: /--seed expects a whole number from 0 to 4294967295 \(decimal digits\), got "abc"/ },
     { name: 'bad --time-limit', args: run('--time-limit', 'soon'), message: /budget\.timeLimit: expected a positive duration such as 90s, 30m, 2h or 1h30m, got "soon"/ },
     { name: 'architecture with an impossible layer', args: ['arch', '--arch', '[[0,24,1]]'], message: /layer 0 kernel must be a positive integer, got 0/ },
     { name: 'architecture that is not JSON', args: ['arch', '--arch', '[[3,24,1]'], message: /--arch: not valid JSON/ },
@@ -80,6 +115,66 @@ describe('bad input', function () {
     { name: 'unknown export format', args: ['export', existingRun, '--format', 'xml'], message: /--format must be one of json, csv, optuna, onnx, got "xml"/ },
     // issue 13, points 7-10
     ...issue13ux.cases,
+    // issue 13, points 1-6
+    ...[['the store', 'coex.db'], ['the store\'s WAL', 'coex.db-wal'], ['config.json', 'config.json'], ['the lock', 'coex.lock']].map(([what, name]) => (
+      { name: `export --out ${what} of the run`, args: ['export', existingRun, '--format', 'csv', '--out', path.join(existingRun, name)], message: new RegExp(`--out .*${name} is .*existing/${name}, a file of the run`), intact: existingRun })),
+    { name: 'export --out the store by a path through ..', args: ['export', existingRun, '--out', `${existingRun}/../existing/./coex.db`], message: /--out .*\/\.\.\/existing\/\.\/coex\.db is .*existing\/coex\.db, a file of the run/, intact: existingRun },
+    { name: 'export --out a symlink to the store', args: ['export', existingRun, '--out', path.join(dir, 'link-to-store')], message: /--out .*link-to-store is .*existing\/coex\.db, a file of the run/, intact: existingRun,
+      setup: () => fs.symlinkSync(path.join(existingRun, 'coex.db'), path.join(dir, 'link-to-store')) },
+    { name: 'export --out a hard link to the store', args: ['export', existingRun, '--out', path.join(dir, 'hardlink-to-store')], message: /--out .*hardlink-to-store is .*existing\/coex\.db, a file of the run/, intact: existingRun,
+      setup: () => fs.linkSync(path.join(existingRun, 'coex.db'), path.join(dir, 'hardlink-to-store')) },
+    { name: 'export --out the study.json of a study', args: ['export', study, '--out', path.join(study, 'study.json')], message: /--out .*study\.json is .*study\/study\.json, a file of the study/, intact: study, setup: makeStudy },
+    { name: 'resume of a run whose config.json names plugins by path, without --trust-folder', args: ['resume', stoppedRun], message: /stopped\/config\.json names plugin .* by the module path ".*fake-hardware\.ts"; a run folder is data.*--trust-folder/, intact: stoppedRun,
+      setup: () => copyInto(stoppedRun, existingRun, 'config.json') },
+    { name: 'resume of a run whose config.json names a module in the folder', args: ['resume', localModuleRun], message: /local-module\/config\.json names plugin .* by the module path "\.\/store\.js".*--trust-folder/, intact: localModuleRun,
+      setup: () => {
+        fs.mkdirSync(localModuleRun);
+        fs.writeFileSync(path.join(localModuleRun, 'store.js'), `require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'EXECUTED'))}, '');\n`);
+        editConfig(localModuleRun, existingRun, (c) => c.plugins.forEach((p: { module: string }) => { if (path.isAbsolute(p.module)) p.module = './store.js'; }));
+      } },
+    { name: 'resume of a study whose study.json names plugins by path, without --trust-folder', args: ['resume', stoppedStudy], message: /study\.json names plugin .* by the module path .*--trust-folder/, intact: stoppedStudy,
+      setup: () => { makeStudy(); copyInto(stoppedStudy, study, 'study.json'); } },
+    { name: 'an echoed value with a password in the URL userinfo', args: run('--set', 'spec.minThroughput="redis://:pw13userinfo@cache:6379"'), message: /^(?![\s\S]*pw13userinfo)[\s\S]*spec\.minThroughput: expected a positive number, got "redis:\/\/:\*\*\*@cache:6379"/ },
+    { name: 'an echoed value with user:password@', args: run('--set', 'spec.maxPower="redis://bob:pw13userpass@cache"'), message: /^(?![\s\S]*pw13userpass)[\s\S]*spec\.maxPower: expected a positive number, got "redis:\/\/bob:\*\*\*@cache"/ },
+    { name: 'an echoed value with ?password= and ?username=', args: run('--set', 'spec.maxLatency="redis://cache:6379/0?username=bob13&password=pw13query"'), message: /^(?![\s\S]*(pw13query|bob13))[\s\S]*spec\.maxLatency: expected a positive number, got "redis:\/\/cache:6379\/0\?username=\*\*\*&password=\*\*\*"/ },
+    { name: 'coex worker given a ?password= URL it cannot reach', args: ['worker', '--redis', 'redis://127.0.0.1:1/0?password=pw13worker', '--connect-timeout', '2'], message: /^(?![\s\S]*pw13worker)[\s\S]*cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0\?password=\*\*\*/ },
+    ...['4294967296', '99999999999999999999', '1.5', '-1', '1e3', '0x10'].map((seed) => (
+      { name: `--seed ${seed}`, args: run(`--seed=${seed}`), message: new RegExp(`--seed expects a whole number from 0 to 4294967295 \\(decimal digits\\), got "${seed.replace(/[.]/g, '\\.')}"`) })),
+    { name: 'seed 4294967296 in a config file', args: ['run', '--config', file('seed-big.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "seed": 4294967296}`)], message: /seed: expected a whole number from 0 to 4294967295, got 4294967296/ },
+    { name: 'seed 99999999999999999999 in a config file (read as 1e20)', args: ['run', '--config', file('seed-huge.yaml', `preset: ${TINY_PRESET}\nseed: 99999999999999999999\n`)], message: /seed: expected a whole number from 0 to 4294967295, got 100000000000000000000/ },
+    { name: 'seed 1.5 by --set', args: run('--set', 'seed=1.5'), message: /seed: expected a whole number from 0 to 4294967295, got 1\.5/ },
+    { name: 'seed given as a string in a config file', args: ['run', '--config', file('seed-text.yaml', `preset: ${TINY_PRESET}\nseed: "7"\n`)], message: /seed: expected a whole number from 0 to 4294967295, got "7"/ },
+    { name: 'ablate --seeds with 4294967296', args: ['ablate', '--arms', `a=${TINY_PRESET}`, '--seeds', '1,4294967296', '--out', path.join(dir, 'never-study')], message: /--seeds expects a whole number from 0 to 4294967295 \(decimal digits\), got "4294967296"/ },
+    { name: 'ablate --seeds 1,1 (a repeated seed)', args: ['ablate', '--arms', `a=${TINY_PRESET}`, '--seeds', '1,1', '--out', path.join(dir, 'never-study')], message: /--seeds: seed 1 is listed twice/ },
+    { name: 'ablate with a repeated arm label', args: ['ablate', '--arms', `a=${TINY_PRESET},a=${TINY_PRESET}`, '--seeds', '1', '--out', path.join(dir, 'never-study')], message: /--arms: two arms are labelled "a"/ },
+    { name: 'resume of a finished run whose config.json seed was edited', args: ['resume', '--trust-folder', editedSeed], message: /edited-seed\/config\.json differs from the configuration this run started with \(kept in its store\): changed seed;/, intact: editedSeed,
+      setup: () => editConfig(editedSeed, existingRun, (c) => { c.seed = 8; }) },
+    { name: 'resume of a run whose config.json controller was replaced', args: ['resume', '--trust-folder', editedController], message: /config\.json differs from the configuration this run started with .*changed plugins\[0\]\.name, plugins\[0\]\.module/, intact: editedController,
+      setup: () => editConfig(editedController, existingRun, (c) => { c.plugins[0].name = c.plugins[0].module = '@coex/plugin-controller-evolution'; }) },
+    { name: 'resume of a run whose config.json budget was edited', args: ['resume', '--trust-folder', editedBudget], message: /config\.json differs .*changed budget\.candidates;/, intact: editedBudget,
+      setup: () => editConfig(editedBudget, existingRun, (c) => { c.budget.candidates = 40; }) },
+    { name: 'resume of a store with a deleted trial', args: ['resume', '--trust-folder', gapRun], message: /store .*gap\/coex\.db of run main lacks trial 1 of its completed batches \(it holds 7 trials up to seq 7\)/, intact: gapRun,
+      setup: () => {
+        const r = coex(['run', '--preset', TINY_PRESET, '--budget', '8', '--out', gapRun]);
+        expect(r.status, r.stderr).to.equal(0);
+        const db = new (require('better-sqlite3'))(path.join(gapRun, 'coex.db')); // eslint-disable-line @typescript-eslint/no-require-imports
+        db.prepare('DELETE FROM trials WHERE seq = 1').run();
+        db.close();
+      } },
+    { name: 'resume of a run whose store is a 0-byte file', args: ['resume', '--trust-folder', emptiedStore], message: /store file .*emptied\/coex\.db is empty \(0 bytes\), but .*config\.json says a run was started/, intact: emptiedStore,
+      setup: () => { copyInto(emptiedStore, existingRun, 'config.json'); fs.writeFileSync(path.join(emptiedStore, 'coex.db'), ''); } },
+    { name: 'show of a run whose store is a 0-byte file', args: ['show', emptiedStore], message: /store file .*emptied\/coex\.db holds no Coex data \(it is an empty database\)/, intact: emptiedStore },
+    { name: '"__proto__" at the top level of a JSON config', args: ['run', '--config', file('proto-top.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "__proto__": {"seed": 3}}`)], message: /proto-top\.json: unknown setting "__proto__"; settings are/ },
+    { name: '"constructor" at the top level of a JSON config', args: ['run', '--config', file('constructor-top.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "constructor": 1}`)], message: /constructor-top\.json: unknown setting "constructor"/ },
+    { name: '"__proto__" inside role options of a JSON config', args: ['run', '--config', file('proto-options.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "trainer": {"__proto__": {"delayMs": 5}}}`)], message: /plugin coex-plugin-fake-trainer: unknown option trainer\.__proto__; known options: delayMs/ },
+    { name: '"prototype" inside role options of a JSON config', args: ['run', '--config', file('prototype-options.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "space": {"prototype": 1}}`)], message: /unknown option space\.prototype; known options:/ },
+    { name: '"__proto__" inside a plugin entry\'s options', args: ['run', '--config', file('proto-entry.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "plugins": [["space-chain-cnn", {"__proto__": {"depth": 1}}]]}`)], message: /unknown option space\.__proto__/ },
+    { name: '"__proto__" inside spec', args: ['run', '--config', file('proto-spec.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "spec": {"__proto__": {"maxPower": 1}}}`)], message: /spec: unknown setting "__proto__"/ },
+    { name: '"constructor" inside budget', args: ['run', '--config', file('constructor-budget.json', `{"preset": ${JSON.stringify(TINY_PRESET)}, "budget": {"constructor": 1}}`)], message: /budget: unknown setting "constructor"/ },
+    { name: '"__proto__" at the top level of a YAML config', args: ['run', '--config', file('proto-top.yaml', `preset: ${TINY_PRESET}\n__proto__: {seed: 3}\n`)], message: /proto-top\.yaml: unknown setting "__proto__"/ },
+    { name: '"__proto__" inside role options of a YAML config', args: ['run', '--config', file('proto-options.yaml', `preset: ${TINY_PRESET}\ntrainer:\n  __proto__: {delayMs: 5}\n`)], message: /unknown option trainer\.__proto__/ },
+    { name: '--set through __proto__', args: run('--set', 'trainer.__proto__.delayMs=5'), message: /unknown option trainer\.__proto__/ },
+    { name: 'export --out the store of a study', args: ['export', study, '--format', 'csv', '--out', path.join(study, 'coex.db')], message: /--out .*study\/coex\.db is .*, a file of the study/, intact: study, setup: makeStudy },
   ];
 
   before(issue13ux.before);
@@ -90,13 +185,18 @@ describe('bad input', function () {
   it('each case exits 2 with its message and no stack trace; the existing run is untouched', async () => {
     expect(coex(['run', '--preset', TINY_PRESET, '--budget', '4', '--out', existingRun]).status).to.equal(0);
     const before = coex(['export', existingRun, '--format', 'json']).stdout;
-    const results = await coexMany(cases.map((c) => c.args));
+    // BAD_INPUT_CASES=<regex> runs only the cases whose name matches (while working on some).
+    const selected = process.env.BAD_INPUT_CASES ? cases.filter((c) => new RegExp(process.env.BAD_INPUT_CASES!).test(c.name)) : cases;
+    for (const c of selected) c.setup?.();
+    const intactBefore = selected.map((c) => c.intact && folderHash(c.intact));
+    const results = await coexMany(selected.map((c) => c.args));
     const problems: string[] = [];
     results.forEach((r, i) => {
-      const c = cases[i];
+      const c = selected[i];
       if (r.status !== 2) problems.push(`${c.name}: exit ${r.status}\n${r.stderr}`);
       else if (!c.message.test(r.stderr)) problems.push(`${c.name}: message ${JSON.stringify(r.stderr)} does not match ${c.message}`);
       else if (/\n\s+at /.test(r.stderr)) problems.push(`${c.name}: printed a stack trace`);
+      else if (c.intact && folderHash(c.intact) !== intactBefore[i]) problems.push(`${c.name}: changed the files of ${c.intact}`);
     });
     expect(problems, problems.join('\n\n')).to.deep.equal([]);
     expect(coex(['export', existingRun, '--format', 'json']).stdout).to.equal(before);

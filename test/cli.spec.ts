@@ -88,7 +88,7 @@ describe('coex CLI', function () {
     expect(csv[0].split(',')).to.include.members(['trial', 'status', 'accuracy', 'throughput']);
 
     const before = fs.readFileSync(path.join(dir, 'coex.db'));
-    const again = coex(['resume', dir]);
+    const again = coex(['resume', '--trust-folder', dir]);
     expect(again.status).to.equal(0);
     expect(again.stderr).to.match(/already finished/);
     expect(fs.readFileSync(path.join(dir, 'coex.db')).equals(before)).to.equal(true);
@@ -138,7 +138,7 @@ describe('coex CLI', function () {
     await new Promise((r) => child.on('exit', r));
     const partial = JSON.parse(coex(['show', dir, '--json']).stdout);
     expect(partial.counts.sampled).to.be.within(5, 11);
-    const resumed = coex(['resume', dir, '--json']);
+    const resumed = coex(['resume', '--trust-folder', dir, '--json']);
     expect(resumed.status, resumed.stderr).to.equal(0);
     const final = JSON.parse(coex(['show', dir, '--json']).stdout);
     const ref = JSON.parse(coex(['show', reference, '--json']).stdout);

@@ -10,6 +10,7 @@ import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory
 import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
 import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
 import { ROLE_NAMES, type RoleName } from './roles';
+import { checkSeed } from './seed';
 import { closest } from './suggest';
 import type { Budget, HardwareSpec, Objective } from './types';
 import { CORE_VERSION } from './version';
@@ -81,6 +82,10 @@ export function readConfigFile(file: string): Record<string, unknown> {
         if (typeof literal === 'number' && !Number.isFinite(literal)) throw notFinite(`config file ${file}${lineColumn(text, offset)}`, text.slice(offset, offset + length));
       },
     });
+    // The text is plain JSON (no comments, no trailing commas): JSON.parse keeps "__proto__",
+    // "constructor" and "prototype" as ordinary keys, so they are reported as unknown settings
+    // (jsonc-parser's values drop "__proto__" silently).
+    value = JSON.parse(text);
   } else {
     const doc = YAML.parseDocument(text);
     if (doc.errors.length > 0) {
@@ -178,11 +183,18 @@ function checkTopLevel(values: Record<string, unknown>, where: string, allowed =
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** Sets an own property, also for keys such as "__proto__" (which plain assignment would turn into a prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+const ownValue = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
+
 /** Deep merge of plain objects; arrays and scalars from `override` replace. */
 export function deepMerge<T extends Record<string, unknown>>(base: T, override: Record<string, unknown>): T {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    out[key] = isObject(value) && isObject(out[key]) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
+    const current = ownValue(out, key);
+    setOwn(out, key, isObject(value) && isObject(current) ? deepMerge(current, value) : value);
   }
   return out as T;
 }
@@ -190,10 +202,10 @@ export function deepMerge<T extends Record<string, unknown>>(base: T, override: 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    if (!isObject(node[key])) node[key] = {};
+    if (!isObject(ownValue(node, key))) setOwn(node, key, {});
     node = node[key] as Record<string, unknown>;
   }
-  node[keys[keys.length - 1]] = value;
+  setOwn(node, keys[keys.length - 1], value);
 }
 
 /** Parses a duration: seconds as a number, or "90s", "30m", "2h", "1h30m". */
@@ -459,8 +471,7 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
       throw new UserError(`options were given for the ${role} role (${Object.keys(values[role] as object).join(', ')}), but no plugin of this run fills it`);
     }
   }
-  const seed = values.seed ?? 1;
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0) throw new UserError(`seed: expected a non-negative whole number, got ${JSON.stringify(seed)}`);
+  const seed = checkSeed(values.seed ?? 1, 'seed');
   const config: ResolvedConfig = {
     coexVersion: CORE_VERSION,
     ...(preset.names.length ? { preset: preset.names[preset.names.length - 1] } : {}),
@@ -473,9 +484,27 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   return { config, plugins };
 }
 
+/**
+ * A run folder is data: the module paths its config.json names are code anyone who wrote the
+ * folder chose. `coex resume` loads them only when the user says they trust the folder.
+ */
+export interface FolderTrust {
+  /** The config file the plugins were read from (named in the message). */
+  file: string;
+  trusted: boolean;
+}
+
 /** Loads the plugins of a saved configuration again, with the same options (resume, workers). */
-export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, only?: (p: ResolvedPlugin) => boolean): LoadedPlugin[] {
-  return config.plugins.filter((p) => !only || only(p)).map((resolved) => {
+export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, only?: (p: ResolvedPlugin) => boolean, trust?: FolderTrust): LoadedPlugin[] {
+  const selected = config.plugins.filter((p) => !only || only(p));
+  const untrusted = trust && !trust.trusted ? selected.find((p) => typeof p.module !== 'string' || isLocalPath(p.module)) : undefined;
+  if (untrusted) {
+    throw new UserError(
+      `${trust!.file} names plugin ${untrusted.name} by the module path ${JSON.stringify(untrusted.module)}; a run folder is data, so Coex loads only ` +
+        'installed packages from it; if you trust this folder (you made it, or checked that file), continue with --trust-folder',
+    );
+  }
+  return selected.map((resolved) => {
     const { factory } = loadPluginModule(resolved.module, baseDir, 'the saved run configuration');
     if (factory.meta.version !== resolved.version) {
       throw new UserError(

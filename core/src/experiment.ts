@@ -4,12 +4,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadResolvedPlugins, resolveConfig, type ResolvedConfig, type RunRequest } from './config';
 import { UserError, isUserError, messageOf } from './errors';
+import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
 import { checkOutDir, makeOutDir } from './out-path';
+import { maskSecretsDeep } from './secrets';
 import { Run } from './run';
+import { assertConfigUnchanged, assertNoMissingTrials, assertStoreNotEmptied } from './resume-checks';
+import { storeEntryOf, storeFileOf } from './run-files';
+import { openStoreReadOnly } from './store-reader';
 import type { RunRecord, Store } from './roles';
 
 export const CONFIG_FILE = 'config.json';
+/** The id of the one run a run folder holds. */
+const MAIN_RUN = 'main';
 
 export function defaultRunDir(preset: string | undefined, cwd = process.cwd()): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -41,10 +48,8 @@ export async function prepareRun(request: RunRequest & { out?: string }, log?: (
   await run.preflight();
   makeOutDir(dir);
   const release = acquireLock(dir);
-  // Written to a temporary file and renamed, so a crash never leaves a half-written config.json.
-  const tmp = path.join(dir, `${CONFIG_FILE}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
-  fs.renameSync(tmp, path.join(dir, CONFIG_FILE));
+  // Atomic, so a crash never leaves a half-written config.json.
+  writeFileAtomic(path.join(dir, CONFIG_FILE), JSON.stringify(maskSecretsDeep(config), null, 2) + '\n');
   return { run, dir, config, release };
 }
 
@@ -67,33 +72,49 @@ export function readRunConfig(dir: string): ResolvedConfig {
   return config as ResolvedConfig;
 }
 
-/** Opens a run folder's store without creating anything heavy (show, export, report). */
+/** Opens a run folder's store read-only, loading no plugin the folder names (show, export, report, dashboard). */
 export async function openRunStore(dir: string): Promise<{ store: Store; config: ResolvedConfig; runs: RunRecord[] }> {
   const config = readRunConfig(dir);
-  const plugins = loadResolvedPlugins(config, dir, (p) => p.role === 'store');
-  const run = new Run({ dir, config, plugins, readOnly: true });
-  await run.applyPlugins();
-  const store = await run.resolver.get('store');
-  return { store, config, runs: await store.listRuns() };
+  const store = openStoreReadOnly(storeFileOf(config, dir), storeEntryOf(config)?.name);
+  try {
+    return { store, config, runs: await store.listRuns() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /**
  * Prepares `coex resume`: the same plugins (same versions) and options as saved. Returns
  * undefined when the run already finished (nothing to do, nothing changed).
  */
-export async function prepareResume(dir: string, log?: (m: string) => void): Promise<PreparedRun | undefined> {
+export async function prepareResume(dir: string, log?: (m: string) => void, options: { trustFolder?: boolean } = {}): Promise<PreparedRun | undefined> {
   const absolute = path.resolve(dir);
-  const config = readRunConfig(absolute);
+  let config = readRunConfig(absolute);
+  const configFile = path.join(absolute, CONFIG_FILE);
+  assertStoreNotEmptied(absolute, storeFileOf(config, absolute));
   let unreadable: unknown;
+  let opened: Awaited<ReturnType<typeof openRunStore>> | undefined;
   try {
-    const { store, runs } = await openRunStore(absolute);
-    await store.close();
-    if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
+    opened = await openRunStore(absolute);
   } catch (error) {
     // A run stopped between writing config.json and creating its store has no store to read yet;
     // the resume opens it for writing, which creates it (or reports again what is wrong with it).
     if (!isUserError(error)) throw error;
     unreadable = error;
+  }
+  if (opened) {
+    const { store, runs } = opened;
+    try {
+      // First the edits (a finished run edited is refused too), then the store's own state.
+      const record = runs.find((r) => r.id === MAIN_RUN) ?? runs[0];
+      assertConfigUnchanged(configFile, config, record?.config);
+      if (record?.config) config = record.config as ResolvedConfig;
+      if (record) await assertNoMissingTrials(store, record.id);
+    } finally {
+      await store.close();
+    }
+    if (runs.length > 0 && runs.every((r) => r.status === 'finished')) return undefined;
   }
   let release: () => void;
   try {
@@ -103,7 +124,7 @@ export async function prepareResume(dir: string, log?: (m: string) => void): Pro
     throw unreadable && !isUserError(error) ? unreadable : error;
   }
   try {
-    const plugins = loadResolvedPlugins(config, absolute);
+    const plugins = loadResolvedPlugins(config, absolute, undefined, { file: path.join(absolute, CONFIG_FILE), trusted: !!options.trustFolder });
     const run = new Run({ dir: absolute, config, plugins, resume: true, log });
     await run.preflight();
     return { run, dir: absolute, config, release };

@@ -5,14 +5,19 @@
 // the study: finished runs are skipped, interrupted ones resume through core's resume path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadPreset, loadResolvedPlugins, parseSet, resolveConfig, type ResolvedConfig } from './config';
+import { loadPreset, loadResolvedPlugins, parseSet, resolveConfig, type FolderTrust, type ResolvedConfig } from './config';
 import { UserError, codeOf, isUserError, messageOf } from './errors';
 import { CONFIG_FILE } from './experiment';
 import type { RunSummary } from './hooks';
+import { writeFileAtomic } from './atomic-write';
 import { acquireLock } from './lock';
 import { checkOutDir, makeOutDir } from './out-path';
+import { maskSecretsDeep } from './secrets';
 import { ROLE_NAMES, type RunRecord, type Store } from './roles';
 import { Run } from './run';
+import { storeFileOf } from './run-files';
+import { openStoreReadOnly } from './store-reader';
+import { parseSeed } from './seed';
 import { closest } from './suggest';
 import type { Budget } from './types';
 import { CORE_VERSION } from './version';
@@ -85,6 +90,8 @@ export interface PreparedStudy {
   dir: string;
   study: StudyDefinition;
   release: () => void;
+  /** Load the module paths study.json names (a new study: they came from the user's command). */
+  trustFolder: boolean;
 }
 
 export const studyRunId = (label: string, seed: number) => `${label}/seed${seed}`;
@@ -105,11 +112,7 @@ export function parseArmList(text: string): ArmRequest[] {
 
 /** Parses `--seeds 1,2,3`. */
 export function parseSeedList(text: string): number[] {
-  const seeds = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || !Number.isSafeInteger(n)) throw new UserError(`--seeds: "${s}" is not a whole number of at least 0; expected e.g. --seeds 1,2,3`);
-    return n;
-  });
+  const seeds = text.split(',').map((s) => s.trim()).filter(Boolean).map((s) => parseSeed(s, '--seeds'));
   if (seeds.length === 0) throw new UserError('--seeds: expected one or more seeds, e.g. --seeds 1,2,3');
   const twice = seeds.find((s, i) => seeds.indexOf(s) !== i);
   if (twice !== undefined) throw new UserError(`--seeds: seed ${twice} is listed twice`);
@@ -232,15 +235,16 @@ export async function prepareStudy(request: StudyRequest): Promise<PreparedStudy
   await preflightArms(dir, study);
   makeOutDir(dir);
   const release = acquireLock(dir);
-  fs.writeFileSync(path.join(dir, STUDY_FILE), JSON.stringify(study, null, 2) + '\n');
-  return { dir, study, release };
+  writeFileAtomic(path.join(dir, STUDY_FILE), JSON.stringify(maskSecretsDeep(study), null, 2) + '\n');
+  return { dir, study, release, trustFolder: true };
 }
 
 /** Every arm's preflight, before anything of the study runs; a failure names the arm. */
-async function preflightArms(dir: string, study: StudyDefinition): Promise<void> {
+/** Checks every arm's inputs; on resume, `trust` refuses plugins the folder names by a module path. */
+async function preflightArms(dir: string, study: StudyDefinition, trust?: FolderTrust): Promise<void> {
   for (const arm of study.arms) {
     try {
-      await new Run({ dir, outDir: studyRunDir(dir, studyRunId(arm.label, study.seeds[0])), config: arm.config, plugins: loadResolvedPlugins(arm.config, dir) }).preflight();
+      await new Run({ dir, outDir: studyRunDir(dir, studyRunId(arm.label, study.seeds[0])), config: arm.config, plugins: loadResolvedPlugins(arm.config, dir, undefined, trust) }).preflight();
     } catch (error) {
       if (isUserError(error)) throw new UserError(`arm ${arm.label} (${arm.preset}): ${messageOf(error)}`, codeOf(error));
       throw error;
@@ -280,12 +284,22 @@ export function studyRunConfig(study: StudyDefinition, entry: StudyRunEntry): Re
 export async function openStudyStore(dir: string, options: { readOnly?: boolean } = {}): Promise<{ store: Store; study: StudyDefinition; runs: RunRecord[] }> {
   const study = readStudy(dir);
   const config = study.arms[0].config;
-  const plugins = loadResolvedPlugins(config, dir, (p) => p.role === 'store');
-  const reader = new Run({ dir, config, plugins, readOnly: options.readOnly ?? true });
-  await reader.applyPlugins();
-  const store = await reader.resolver.get('store');
-  return { store, study, runs: await store.listRuns() };
+  let store: Store;
+  if (options.readOnly ?? true) store = openStoreReadOnly(storeFileOf(config, dir));
+  else {
+    const writer = new Run({ dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'store'), readOnly: false });
+    await writer.applyPlugins();
+    store = await writer.resolver.get('store');
+  }
+  try {
+    return { store, study, runs: await store.listRuns() };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
+
+const studyTrust = (dir: string, trusted: boolean) => ({ file: path.join(dir, STUDY_FILE), trusted });
 
 /** The status of every run the store holds. */
 async function storedRunStatus(dir: string, readOnly: boolean): Promise<Map<string, RunRecord['status']>> {
@@ -298,7 +312,7 @@ async function storedRunStatus(dir: string, readOnly: boolean): Promise<Map<stri
  * Prepares `coex resume <study-dir>`: the same plugins (same versions) as recorded. Returns
  * undefined when every run of the study has finished (nothing to do, nothing changed).
  */
-export async function resumeStudy(dir: string): Promise<PreparedStudy | undefined> {
+export async function resumeStudy(dir: string, options: { trustFolder?: boolean } = {}): Promise<PreparedStudy | undefined> {
   const absolute = path.resolve(dir);
   const study = readStudy(absolute);
   // Read-only first, so that a finished study's files are left untouched; a study stopped before
@@ -307,12 +321,12 @@ export async function resumeStudy(dir: string): Promise<PreparedStudy | undefine
   if (study.runs.every((r) => stored.get(r.id) === 'finished')) return undefined;
   const release = acquireLock(absolute);
   try {
-    await preflightArms(absolute, study);
+    await preflightArms(absolute, study, studyTrust(absolute, !!options.trustFolder));
   } catch (error) {
     release();
     throw error;
   }
-  return { dir: absolute, study, release };
+  return { dir: absolute, study, release, trustFolder: !!options.trustFolder };
 }
 
 export interface StudyRunInfo extends StudyRunEntry {
@@ -368,7 +382,7 @@ export async function runStudy(prepared: PreparedStudy, options: RunStudyOptions
         break;
       }
       const resumed = stored.has(entry.id);
-      current = new Run({ dir, outDir: studyRunDir(dir, entry.id), config, plugins: loadResolvedPlugins(config, dir), runId: entry.id, resume: resumed, log: options.log });
+      current = new Run({ dir, outDir: studyRunDir(dir, entry.id), config, plugins: loadResolvedPlugins(config, dir, undefined, studyTrust(dir, prepared.trustFolder)), runId: entry.id, resume: resumed, log: options.log });
       options.onRun?.({ ...info, run: current, resumed });
       const summary = await current.execute();
       outcome.runs.push({ ...entry, skipped: false, summary });

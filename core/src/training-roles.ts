@@ -2,7 +2,7 @@
 // another machine: the same plugins at the same versions, with the same options. Hook taps are
 // functions and do not cross thread boundaries, so only the trainer and dataset roles are loaded.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { loadResolvedPlugins, type ResolvedConfig } from './config';
+import { loadResolvedPlugins, type FolderTrust, type ResolvedConfig } from './config';
 import { messageOf } from './errors';
 import { Run } from './run';
 import type { Trainer, TrainRequest } from './roles';
@@ -10,8 +10,8 @@ import type { Trainer, TrainRequest } from './roles';
 /** The plugins a training worker loads: the trainer and the dataset roles only. */
 export const TRAINING_ROLES = ['trainer', 'dataset'] as const;
 
-export async function loadTrainer(config: ResolvedConfig, dir: string, outDir = dir): Promise<Trainer> {
-  const plugins = loadResolvedPlugins(config, dir, (p) => (TRAINING_ROLES as readonly string[]).includes(p.role ?? ''));
+export async function loadTrainer(config: ResolvedConfig, dir: string, outDir = dir, trust?: FolderTrust): Promise<Trainer> {
+  const plugins = loadResolvedPlugins(config, dir, (p) => (TRAINING_ROLES as readonly string[]).includes(p.role ?? ''), trust);
   const run = new Run({ dir, outDir, config, plugins });
   await run.applyPlugins();
   return run.resolver.get('trainer');

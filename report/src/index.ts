@@ -3,6 +3,7 @@
 // (every number the page shows) and the charts as <dir>/report/*.svg.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { maskSecrets, writeFileAtomic } from '@coex/core';
 import { analyse, type AnalysisOptions, type ReportNumbers } from './analysis';
 import { buildCharts, renderSvg } from './charts';
 import { loadReportInput } from './data';
@@ -31,13 +32,13 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   fs.mkdirSync(chartDir, { recursive: true });
   const charts = rendered.map((c) => {
     const file = path.join(chartDir, `${c.name}.svg`);
-    fs.writeFileSync(file, c.svg);
+    writeFileAtomic(file, maskSecrets(c.svg));
     return file;
   });
   const json = path.join(absolute, REPORT_JSON);
-  fs.writeFileSync(json, JSON.stringify(numbers, null, 2) + '\n');
+  writeFileAtomic(json, maskSecrets(JSON.stringify(numbers, null, 2) + '\n'));
   const html = path.join(absolute, REPORT_HTML);
-  fs.writeFileSync(html, renderHtml(numbers, input, rendered));
+  writeFileAtomic(html, maskSecrets(renderHtml(numbers, input, rendered)));
   return { html, json, charts };
 }
 

@@ -217,11 +217,11 @@ describe('coex ablate and coex report', function () {
     expect(partial.filter((r) => r.status !== 'training').length).to.be.within(16, 47);
     expect(partial.filter((r) => r.run === 'random/seed1')).to.have.length(12);
 
-    const resumed = coex(['resume', killed, '--json']);
+    const resumed = coex(['resume', '--trust-folder', killed, '--json']);
     expect(resumed.status, resumed.stderr).to.equal(0);
     expect(resumed.stderr).to.match(/study run 1\/4 random\/seed1 already finished; skipped/);
     const before = fs.readFileSync(path.join(killed, 'coex.db'));
-    const again = coex(['resume', killed]);
+    const again = coex(['resume', '--trust-folder', killed]);
     expect(again.status).to.equal(0);
     expect(again.stderr).to.match(/has already finished; nothing to do/);
     expect(fs.readFileSync(path.join(killed, 'coex.db')).equals(before)).to.equal(true);

@@ -51,7 +51,7 @@ async function killAndResume(dir: string, configFile: string, rng: Rng, immediat
     const command = i === 0 ? 'run' : 'resume';
     // The first kill of one folder per arm comes the moment config.json exists, before the store does.
     const at = i === 0 && immediateFirstKill ? { trials: 0, delayMs: 0 } : killPoint(rng, BUDGET - final);
-    const outcome = await coexKilledAt(command === 'run' ? ['run', '--config', configFile, '--out', dir] : ['resume', dir], at);
+    const outcome = await coexKilledAt(command === 'run' ? ['run', '--config', configFile, '--out', dir] : ['resume', '--trust-folder', dir], at);
     if (command === 'resume') resumes.push(outcome);
     if (!outcome.killed) {
       expect(outcome.status, outcome.stderr).to.equal(0);
@@ -61,7 +61,7 @@ async function killAndResume(dir: string, configFile: string, rng: Rng, immediat
     final = finalTrials(trials).length;
     kills.push({ command, at, final, inFlight: trials.length - final });
   }
-  const last = await coexKilledAt(['resume', dir]);
+  const last = await coexKilledAt(['resume', '--trust-folder', dir]);
   expect(last.status, `${dir}\n${last.stderr}`).to.equal(0);
   resumes.push(last);
   return { kills, resumes };

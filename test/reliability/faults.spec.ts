@@ -74,7 +74,7 @@ describe('reliability: faults', function () {
     let refused;
     try {
       refused = await Promise.all([
-        coexKilledAt(['resume', dir]),
+        coexKilledAt(['resume', '--trust-folder', dir]),
         coexKilledAt(['run', ...run, '--out', fresh, '--set', `store.file=${shared}`]),
       ]);
     } finally {
@@ -88,7 +88,7 @@ describe('reliability: faults', function () {
     expect(fs.existsSync(lockFile(dir)), 'the refused resume left the folder locked').to.equal(false);
     expect(await readStore(dir)).to.deep.equal(before);
 
-    const resumed = await coexMany([['resume', dir], ['resume', fresh]]);
+    const resumed = await coexMany([['resume', '--trust-folder', dir], ['resume', '--trust-folder', fresh]]);
     for (const r of resumed) expect(r.status, r.stderr).to.equal(0);
     for (const [folder, file] of [[dir, path.join(dir, 'coex.db')], [fresh, shared]]) {
       const { trials, runs } = await readStore(folder, file);
@@ -115,7 +115,7 @@ describe('reliability: faults', function () {
       `store file ${escapeRegExp(path.join(dir, 'coex.db'))} is locked by another process \\(waited 300 ms\\)`));
     expect(fs.existsSync(lockFile(dir))).to.equal(false);
 
-    const resumed = await coexKilledAt(['resume', dir]);
+    const resumed = await coexKilledAt(['resume', '--trust-folder', dir]);
     expect(resumed.status, resumed.stderr).to.equal(0);
     const { trials } = await readStore(dir);
     expect(trials.map((t) => `${t.seq} ${t.status}`)).to.deep.equal(seqs(20).map((s) => `${s} done`));
@@ -134,7 +134,7 @@ describe('reliability: faults', function () {
     const before = await readStore(dir);
     expect(before.runs.map((r) => r.status)).to.deep.equal(['interrupted']);
 
-    const resumed = await coexKilledAt(['resume', dir]);
+    const resumed = await coexKilledAt(['resume', '--trust-folder', dir]);
     expect(resumed.status, resumed.stderr).to.equal(0);
     const after = await readStore(dir);
     expect(after.trials.map((t) => `${t.seq} ${t.status}`)).to.deep.equal(seqs(8).map((s) => `${s} done`));
@@ -167,19 +167,19 @@ describe('reliability: faults', function () {
     const live = lockBy(process.pid);
     const elsewhere = lockBy(4242, 'build-server-7');
     fs.writeFileSync(lockFile(dir), live);
-    const refusedLive = await coexKilledAt(['resume', dir]);
+    const refusedLive = await coexKilledAt(['resume', '--trust-folder', dir]);
     expect(refusedLive.status, refusedLive.stderr).to.equal(2);
     expect(refusedLive.stderr).to.equal(`coex: ${dir} is in use by process ${process.pid} (since 2025-01-02T03:04:05.000Z); wait for it or stop it, then retry\n`);
     expect(fs.readFileSync(lockFile(dir), 'utf8')).to.equal(live);
 
     fs.writeFileSync(lockFile(dir), elsewhere);
-    const refusedForeign = await coexKilledAt(['resume', dir]);
+    const refusedForeign = await coexKilledAt(['resume', '--trust-folder', dir]);
     expect(refusedForeign.status, refusedForeign.stderr).to.equal(2);
     expect(refusedForeign.stderr).to.equal(`coex: ${dir} is locked by process 4242 on host build-server-7; if that process is gone, delete ${lockFile(dir)}\n`);
     expect(fs.readFileSync(lockFile(dir), 'utf8')).to.equal(elsewhere);
 
     lockBy(deadPid());
-    const takenOver = await coexKilledAt(['resume', dir, '--json']);
+    const takenOver = await coexKilledAt(['resume', '--trust-folder', dir, '--json']);
     expect(takenOver.status, takenOver.stderr).to.equal(0);
     expect(JSON.parse(takenOver.stdout).counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0 });
     expect(fs.existsSync(lockFile(dir)), 'the lock is released at the end').to.equal(false);
@@ -192,7 +192,7 @@ describe('reliability: faults', function () {
     fs.writeFileSync(lockFile(dir), JSON.stringify({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() }));
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['coex.lock', 'config.json']);
 
-    const [again, resumed] = await coexMany([['run', '--preset', TINY_PRESET, '--budget', '8', '--out', dir], ['resume', dir, '--json']], { parallel: 1 });
+    const [again, resumed] = await coexMany([['run', '--preset', TINY_PRESET, '--budget', '8', '--out', dir], ['resume', '--trust-folder', dir, '--json']], { parallel: 1 });
     expect(again.status).to.equal(2);
     expect(again.stderr).to.match(/already holds a run; continue it with `coex resume/);
     expect(resumed.status, resumed.stderr).to.equal(0);
@@ -225,7 +225,7 @@ describe('reliability: faults', function () {
       // The disk stayed full, so not even the failure could be recorded: the run reads as not finished.
       expect(before.runs.map((r) => r.status), executor).to.deep.equal(['running']);
 
-      const resumed = await coexKilledAt(['resume', dir]);
+      const resumed = await coexKilledAt(['resume', '--trust-folder', dir]);
       expect(resumed.status, `${executor}: ${resumed.stderr}`).to.equal(0);
       const after = await readStore(dir);
       expect(after.runs.map((r) => r.status), executor).to.deep.equal(['finished']);
@@ -277,7 +277,7 @@ describe('reliability: faults', function () {
       });
 
       // The fault was transient (it fires once per folder): the resume goes on from the kept trials.
-      const resumes = await coexMany(dirs.map((dir) => ['resume', dir]));
+      const resumes = await coexMany(dirs.map((dir) => ['resume', '--trust-folder', dir]));
       for (const [i, c] of cases.entries()) {
         expect(resumes[i].status, `${c.hook}: ${resumes[i].stderr}`).to.equal(0);
         const after = await readStore(dirs[i]);

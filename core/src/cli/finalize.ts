@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../config';
 import { UserError } from '../errors';
-import { openRunStore, readRunConfig } from '../experiment';
+import { writeFileAtomic } from '../atomic-write';
+import { CONFIG_FILE, openRunStore, readRunConfig } from '../experiment';
 import type { ParetoEntry } from '../results';
 import type { TrainingResult } from '../types';
 import { FINALIZE_FILE, finalizeCandidates, finalizeTrials, standAloneTrainer } from '../finalize';
@@ -43,6 +44,7 @@ export function registerFinalize(program: Command): void {
     .option('--save <dir>', 'save the models under this folder (default <run>/models)')
     .option('--onnx', 'also write each model as ONNX beside it (model.onnx, model.design.json)')
     .option('--json', 'print JSON')
+    .option('--trust-folder', 'also load plugins the folder names by a module path (a run folder is data: without this, only installed packages)')
     .action(async (dir: string, opts) => {
       const runDir = path.resolve(dir);
       const config = readRunConfig(runDir);
@@ -58,7 +60,8 @@ export function registerFinalize(program: Command): void {
       const searchEpochs = Number(config.plugins.find((p) => p.role === 'trainer')?.options.epochs ?? 1);
       const epochs: number = opts.epochs ?? searchEpochs * 10;
       const saveDir = path.resolve(opts.save ?? path.join(runDir, 'models'));
-      const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir);
+      const trust = { file: path.join(runDir, CONFIG_FILE), trusted: !!opts.trustFolder };
+      const trainer = await loadTrainer(fullFidelityConfig(config, epochs, saveDir), runDir, runDir, trust);
       let results;
       try {
         // A trainer that scores with estimates (a supernet) retrains stand-alone.

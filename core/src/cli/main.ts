@@ -2,6 +2,7 @@
 // 3 the run finished but no candidate was feasible; 1 internal failure; 130 interrupted.
 import { Command, CommanderError } from 'commander';
 import { NoFeasibleCandidateError, PluginError, UserError, codeOf, isUserError, messageOf } from '../errors';
+import { maskStream, registerEnvironmentSecrets } from '../secrets';
 import { CORE_VERSION } from '../version';
 import { registerAblate } from './ablate';
 import { registerArch } from './arch';
@@ -65,6 +66,10 @@ export function reportError(error: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Whatever the CLI or a plugin prints goes through the one masking function.
+  registerEnvironmentSecrets();
+  maskStream(process.stdout);
+  maskStream(process.stderr);
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import { messageOf } from '../errors';
+import { parseSeed } from '../seed';
 
 // How commands print: JSON for scripts, short text for people.
 export function printJson(value: unknown): void {
@@ -28,6 +30,17 @@ export function positiveInt(flag: string) {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a whole number of at least 1, got "${value}"`);
     return n;
+  };
+}
+
+/** A seed flag: decimal digits, 0 to 2^32-1 (see seed.ts). */
+export function seedOption(flag: string) {
+  return (value: string): number => {
+    try {
+      return parseSeed(value, flag);
+    } catch (error) {
+      throw new InvalidArgumentError(messageOf(error));
+    }
   };
 }
 

@@ -25,6 +25,7 @@ export interface ReportModule {
   writeReport(dir: string, options?: ReportOptions): Promise<{ html: string; json: string; charts: string[] }>;
 }
 
+/** Loads @coex/report from beside core or the current folder, never from inside the folder reported on (it is data). */
 export function loadReportModule(baseDir: string): ReportModule {
   return loadOptionalPackage<ReportModule>(REPORT_PACKAGE, 'writeReport', 'report', baseDir);
 }

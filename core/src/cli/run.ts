@@ -5,7 +5,7 @@ import { prepareResume, prepareRun, type PreparedRun } from '../experiment';
 import { prunedExplanation, summarizeTrials } from '../results';
 import { isStudyDir, resumeStudy } from '../study';
 import { executeStudy } from './ablate';
-import { USE_HELP, collect, nonNegativeInt, positiveInt, printJson } from './output';
+import { USE_HELP, collect, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
 import { showProgress } from './progress';
 import { describedResults, printSummary } from './show';
 
@@ -20,7 +20,7 @@ export function registerRun(program: Command): void {
     .option('--budget <n>', 'candidates to sample, pruned ones included (budget.candidates)', positiveInt('--budget'))
     .option('--trained <n>', 'trained children at most; the run ends at whichever budget comes first (budget.trained)', positiveInt('--trained'))
     .option('--time-limit <duration>', 'stop starting new batches after this long (90s, 30m, 2h)')
-    .option('--seed <s>', 'seed of every random choice in the run', nonNegativeInt('--seed'))
+    .option('--seed <s>', 'seed of every random choice in the run', seedOption('--seed'))
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--json', 'print the result summary as JSON')
     .action(async (opts) => {
@@ -43,13 +43,15 @@ export function registerRun(program: Command): void {
     .description('continue an interrupted run or study without re-running finished trials')
     .argument('<dir>', 'run or study folder')
     .option('--json', 'print the result summary as JSON')
+    .option('--trust-folder', 'also load plugins the folder names by a module path (a run folder is data: without this, only installed packages)')
     .action(async (dir: string, opts) => {
+      const trust = { trustFolder: !!opts.trustFolder };
       if (isStudyDir(dir)) {
-        const study = await resumeStudy(dir);
+        const study = await resumeStudy(dir, trust);
         if (!study) return void process.stderr.write(`coex: study ${dir} has already finished; nothing to do\n`);
         return executeStudy(study, !!opts.json);
       }
-      const prepared = await prepareResume(dir, (m) => process.stderr.write(`${m}\n`));
+      const prepared = await prepareResume(dir, (m) => process.stderr.write(`${m}\n`), trust);
       if (!prepared) {
         process.stderr.write(`coex: ${dir} has already finished; nothing to do\n`);
         return;

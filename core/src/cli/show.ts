@@ -4,9 +4,11 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ResolvedConfig } from '../config';
+import { writeFileAtomic } from '../atomic-write';
 import { openRunStore } from '../experiment';
 import { FINALIZE_FILE } from '../finalize';
 import { checkOutFile } from '../out-path';
+import { assertNotOwnedFile } from '../run-files';
 import type { RunCounts } from '../hooks';
 import { describeCandidate, describeDesign, describeNetwork, formatAccuracy } from '../describe';
 import { summarizeTrials, toCsv, trialRows, type ParetoEntry, type RunResults } from '../results';
@@ -131,7 +133,7 @@ export function printStudySummary(summary: StudySummary): void {
 }
 
 /** The store of a run folder or a study folder, and the ids of the runs it holds. */
-async function openAnyStore(dir: string): Promise<{ store: Store; runs: RunRecord[]; study: boolean }> {
+export async function openAnyStore(dir: string): Promise<{ store: Store; runs: RunRecord[]; study: boolean }> {
   return isStudyDir(dir) ? { ...(await openStudyStore(dir)), study: true } : { ...(await openRunStore(dir)), study: false };
 }
 
@@ -177,7 +179,10 @@ export function registerShow(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--trial <n>', 'the trained trial to export (--format onnx)', nonNegativeInt('--trial'))
     .action(async (dir: string, opts) => {
-      if (opts.out) checkOutFile(opts.out);
+      if (opts.out) {
+        checkOutFile(opts.out);
+        assertNotOwnedFile(opts.out, dir);
+      }
       if (opts.format === 'optuna') return exportOptuna(dir, opts.out);
       if (opts.format === 'onnx') return exportOnnx(dir, opts);
       const { store, runs, study } = await openAnyStore(dir);
@@ -186,7 +191,7 @@ export function registerShow(program: Command): void {
       await store.close();
       const text = opts.format === 'csv' ? toCsv(rows) : JSON.stringify(rows, null, 2) + '\n';
       if (opts.out) {
-        fs.writeFileSync(opts.out, text);
+        writeFileAtomic(opts.out, text);
         process.stderr.write(`coex: wrote ${rows.length} trials to ${opts.out}\n`);
       } else process.stdout.write(text);
     });

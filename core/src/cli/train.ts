@@ -7,7 +7,7 @@ import { resolveConfig } from '../config';
 import { UserError } from '../errors';
 import { Run } from '../run';
 import { parseArchFlag } from './arch';
-import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson } from './output';
+import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
 
 export function registerTrain(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerTrain(program: Command): void {
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'))
     .option('--subset <n>', 'training images used (drawn by the seed)', positiveInt('--subset'))
     .option('--batch <n>', 'batch size', positiveInt('--batch'))
-    .option('--seed <s>', 'seed of weights, shuffling and the data split', nonNegativeInt('--seed'), 1)
+    .option('--seed <s>', 'seed of weights, shuffling and the data split', seedOption('--seed'), 1)
     .option('--save <dir>', 'save the trained model (tfjs format) under this folder')
     .option('--trainer <name>', 'trainer plugin (shorthand for --use <name>)', 'trainer-tfjs')
     .option('--use <plugin[=json]>', USE_HELP, collect, [])

@@ -120,7 +120,7 @@ describe('controller-evolution: the plugin', () => {
         broken.release();
         expect((await trialsOf(broken.dir)).length).to.be.below(16);
 
-        const resumed = (await prepareResume(broken.dir))!;
+        const resumed = (await prepareResume(broken.dir, undefined, { trustFolder: true }))!;
         expect((await resumed.run.execute()).status).to.equal('finished');
         resumed.release();
         expect(await trialsOf(broken.dir)).to.deep.equal(await trialsOf(reference.dir));

@@ -7,11 +7,10 @@ import * as path from 'node:path';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { RedisOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { UserError, messageOf } from '@coex/core';
+import { MASK, UserError, maskSecrets, messageOf, registerSecret, urlSecrets } from '@coex/core';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_REDIS_URL_ENV = 'COEX_REDIS_URL';
-const MASK = '***';
 
 export function isRedisUrl(text: string): boolean {
   try {
@@ -22,15 +21,19 @@ export function isRedisUrl(text: string): boolean {
   }
 }
 
-/** The URL with its password replaced by ***: safe to print and to save. */
+/** The URL with its credentials (password, credential query parameters) masked: safe to print and to save. */
 export function redactUrl(text: string): string {
   try {
-    const url = new URL(text);
-    if (url.password) url.password = MASK;
-    return url.toString();
+    return maskSecrets(new URL(text).toString());
   } catch {
     return '(not a valid Redis URL)';
   }
+}
+
+/** A saved URL whose credentials were masked: the real one is not saved with the run. */
+function isMasked(text: string): boolean {
+  const url = new URL(text);
+  return url.username === MASK || url.password === MASK || [...url.searchParams.values()].includes(MASK);
 }
 
 /** Real URLs of redacted option values, for this process only (never serialised). */
@@ -38,6 +41,7 @@ const secrets = new Map<string, string>();
 
 /** Option transform: remembers the real URL in memory and returns the redacted one to be saved. */
 export function rememberUrl(text: string): string {
+  urlSecrets(text).forEach(registerSecret);
   const redacted = redactUrl(text);
   if (redacted !== text) secrets.set(redacted, text);
   return redacted;
@@ -69,7 +73,7 @@ export function resolveRedisUrl(source: UrlSource, optionName: string, env: Node
   if (fromEnv) return givenUrl(fromEnv, `$${source.redisUrlEnv}`);
   if (source.redis) {
     const url = secrets.get(source.redis) ?? source.redis;
-    if (new URL(url).password === MASK) {
+    if (isMasked(url)) {
       throw new UserError(
         `${optionName} is ${source.redis}: its password is not saved with the run (by design); ` +
           `set $${source.redisUrlEnv} to the full URL (redis://user:password@host:port/db) to connect`,
@@ -82,6 +86,7 @@ export function resolveRedisUrl(source: UrlSource, optionName: string, env: Node
 
 /** A URL given explicitly (a flag, a variable), checked without ever echoing its password. */
 export function givenUrl(url: string, source: string): ResolvedUrl {
+  urlSecrets(url).forEach(registerSecret);
   if (!isRedisUrl(url)) {
     throw new UserError(`${source} (${redactUrl(url)}): expected a redis:// or rediss:// URL, e.g. redis://user:password@host:6379/0`);
   }
@@ -141,22 +146,10 @@ export function connectionOptions(target: RedisTarget): RedisOptions & { url: st
   };
 }
 
-/** Replaces the password (raw and percent-decoded) wherever a client's message repeats it. */
+/** Masks the URL's credentials (raw and percent-decoded) wherever a client's message repeats them. */
 export function scrub(message: string, url: string): string {
-  let password = '';
-  try {
-    password = new URL(url).password;
-  } catch {
-    return message;
-  }
-  if (!password) return message;
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {
-    /* keep the raw form */
-  }
-  return message.split(password).join(MASK).split(decoded).join(MASK);
+  urlSecrets(url).forEach(registerSecret);
+  return maskSecrets(message);
 }
 
 /** Which settings a user changes to fix a connection, for error messages. */

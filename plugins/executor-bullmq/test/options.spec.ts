@@ -85,6 +85,33 @@ describe('executor-bullmq options and Redis URLs', function () {
     for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).includes('hunter2'), file).to.equal(false);
   });
 
+  it('issue 13: a password in the query (ioredis reads ?password= and ?username=) is masked like userinfo, in the run folder and the message', async () => {
+    const port = await freePort();
+    for (const [form, url] of [['query', `redis://127.0.0.1:${port}/0?username=coexuser&password=hunter3query`], ['both', `redis://coexuser:hunter3both@127.0.0.1:${port}/0?password=hunter3query`]]) {
+      const dir = path.join(tempDir(), 'run');
+      const error = await tinyRun(dir, [], [['executor-bullmq', { redis: url, connectTimeout: 2 }]]).then(() => undefined, (e: unknown) => e);
+      expect(isUserError(error), `${form}: ${messageOf(error)}`).to.equal(true);
+      expect(messageOf(error)).to.match(/cannot reach Redis at redis:\/\/.*127\.0\.0\.1:\d+\/0\?.*password=\*\*\*/);
+      expect(messageOf(error)).to.not.match(/hunter3|coexuser/);
+      for (const file of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, file)).toString('latin1'), `${form}: ${file}`).to.not.match(/hunter3|coexuser/);
+    }
+    const saved = executorOptions({ redis: 'redis://h:6379/0?password=s3cretq' });
+    expect(saved.redis).to.equal('redis://h:6379/0?password=***');
+    // As a resumed run reads it (another process: the real URL is in no memory).
+    expect(() => resolveRedisUrl({ redis: 'redis://elsewhere:6379/0?password=***', redisUrlEnv: 'COEX_TEST_UNSET' }, 'executor.redis', {})).to.throw(UserError, /password is not saved with the run/);
+  });
+
+  it('issue 13: coex worker masks a query password given by --redis or by $COEX_REDIS_URL', async () => {
+    const port = await freePort();
+    const flag = coex(['worker', '--redis', `redis://127.0.0.1:${port}/0?password=hunter4flag`, '--connect-timeout', '2']);
+    expect(flag.status, flag.stderr).to.equal(2);
+    expect(flag.stderr).to.include(`cannot reach Redis at redis://127.0.0.1:${port}/0?password=***`);
+    const env = coex(['worker', '--connect-timeout', '2'], { env: { COEX_REDIS_URL: `redis://:hunter4env@127.0.0.1:${port}/0?password=hunter4query` } });
+    expect(env.status, env.stderr).to.equal(2);
+    expect(env.stderr).to.match(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1/);
+    expect(flag.stdout + flag.stderr + env.stdout + env.stderr).to.not.include('hunter4');
+  });
+
   it('a server that accepts but never answers fails within the connect timeout instead of hanging', async () => {
     const silent = net.createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

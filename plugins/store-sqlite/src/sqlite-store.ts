@@ -2,8 +2,9 @@
 // only because the Store interface is (other stores may be remote), so every failure becomes a
 // rejected promise.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, type RunRecord, type Store, type StoredControllerState, type StoredEvent, type Trial } from '@coex/core';
+import { UserError, maskSecrets, type RunRecord, type Store, type StoredControllerState, type StoredEvent, type Trial } from '@coex/core';
 import { openDatabase, type SqliteDatabase, type SqliteStatement } from './driver';
 import { accessFailure, openFailure, readOnlyFileMessage, type StoreAction } from './failures';
 import {
@@ -40,12 +41,23 @@ export class SqliteStore implements Store {
   protected readonly db: SqliteDatabase;
   private readonly busyTimeout: number;
   private readonly statements = new Map<string, SqliteStatement>();
+  /** The folder of the copy read instead of a file in a read-only folder; removed on close. */
+  private readonly copyDir?: string;
 
   constructor(file: string, options: SqliteStoreOptions = {}) {
     this.location = file;
     this.readOnly = options.readOnly ?? false;
     this.busyTimeout = options.busyTimeout ?? DEFAULT_BUSY_TIMEOUT;
-    this.db = openStoreFile(file, this.readOnly, this.busyTimeout, options.synchronous ?? 'full');
+    // SQLite must create the -shm file beside a WAL-mode database even to read it: in a folder
+    // this process cannot write (an archived run), read a private copy instead.
+    if (this.readOnly && fs.existsSync(file) && !writable(path.dirname(file))) this.copyDir = copyForReading(file);
+    const opened = this.copyDir ? path.join(this.copyDir, path.basename(file)) : file;
+    try {
+      this.db = openStoreFile(opened, this.readOnly, this.busyTimeout, options.synchronous ?? 'full', file);
+    } catch (error) {
+      this.removeCopy();
+      throw error;
+    }
   }
 
   async putRun(run: RunRecord): Promise<void> {
@@ -108,6 +120,11 @@ export class SqliteStore implements Store {
   /** Closes the connection (the last one to close folds the WAL back into the file). Idempotent. */
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.removeCopy();
+  }
+
+  private removeCopy(): void {
+    if (this.copyDir) fs.rmSync(this.copyDir, { recursive: true, force: true });
   }
 
   private access<T>(action: StoreAction, work: () => T): T {
@@ -129,6 +146,8 @@ export class SqliteStore implements Store {
 
   /** Inserts `row`, or updates the row with the same `key` columns (plain insert when `key` is empty). */
   private upsert(table: string, key: readonly string[], row: Row): void {
+    // No secret is stored in clear: every text column goes through core's one masking function.
+    for (const [column, value] of Object.entries(row)) if (typeof value === 'string') row[column] = maskSecrets(value);
     const columns = Object.keys(row);
     const conflict = key.length === 0
       ? ''
@@ -137,18 +156,37 @@ export class SqliteStore implements Store {
   }
 }
 
-function openStoreFile(file: string, readOnly: boolean, busyTimeout: number, synchronous: SynchronousMode): SqliteDatabase {
-  if (readOnly && !fs.existsSync(file)) throw new UserError(`store file ${file} does not exist`);
+/** Opens `file` (named `shownAs` in messages: a copy's original). */
+function openStoreFile(file: string, readOnly: boolean, busyTimeout: number, synchronous: SynchronousMode, shownAs = file): SqliteDatabase {
+  if (readOnly && !fs.existsSync(file)) throw new UserError(`store file ${shownAs} does not exist`);
   let db: SqliteDatabase | undefined;
   try {
     if (!readOnly) assertWritable(file);
     db = openDatabase(file, { readonly: readOnly, fileMustExist: readOnly, timeout: busyTimeout });
-    prepareSchema(db, file, { readOnly, synchronous });
+    prepareSchema(db, shownAs, { readOnly, synchronous });
     return db;
   } catch (error) {
     db?.close();
-    throw openFailure(file, error, { busyTimeout, readOnly });
+    throw openFailure(shownAs, error, { busyTimeout, readOnly });
   }
+}
+
+function writable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Copies the database and its WAL (committed trials not yet folded into the file) to a private folder. */
+function copyForReading(file: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-read-'));
+  for (const suffix of ['', '-wal']) {
+    if (fs.existsSync(file + suffix)) fs.copyFileSync(file + suffix, path.join(dir, path.basename(file) + suffix));
+  }
+  return dir;
 }
 
 /**
