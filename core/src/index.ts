@@ -27,3 +27,4 @@ export * from './results';
 export { acquireLock } from './lock';
 export * from './training-roles';
 export * from './csv';
+export * from './scheduling';

@@ -6,6 +6,7 @@ import { loadResolvedPlugins, type ResolvedConfig } from './config';
 import { messageOf } from './errors';
 import { Run } from './run';
 import type { Trainer, TrainRequest } from './roles';
+import type { CurvePoint } from './types';
 
 /** The plugins a training worker loads: the trainer and the dataset roles only. */
 export const TRAINING_ROLES = ['trainer', 'dataset'] as const;
@@ -24,9 +25,13 @@ export interface TrainingWorkerData {
   outDir: string;
 }
 
-export type ToWorker = { type: 'train'; id: number; request: Omit<TrainRequest, 'signal'> };
+/** To a training thread: a trial to train (`reports`: send intermediate results back), or the verdict on one. */
+export type ToWorker =
+  | { type: 'train'; id: number; request: Omit<TrainRequest, 'signal' | 'report'>; reports?: boolean }
+  | { type: 'verdict'; id: number; n: number; stop: boolean };
 export type FromWorker =
   | { type: 'ready' }
+  | { type: 'report'; id: number; n: number; point: CurvePoint }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string }
   | { type: 'fatal'; message: string };
@@ -43,10 +48,25 @@ export async function startTrainingWorker(): Promise<void> {
     port.postMessage({ type: 'fatal', message: messageOf(error) } satisfies FromWorker);
     return;
   }
+  // Intermediate results go to the main process, which answers each with the scheduler's verdict.
+  const verdicts = new Map<string, (stop: boolean) => void>();
   port.on('message', async (message: ToWorker) => {
+    if (message.type === 'verdict') {
+      verdicts.get(`${message.id}:${message.n}`)?.(message.stop);
+      verdicts.delete(`${message.id}:${message.n}`);
+      return;
+    }
     if (message.type !== 'train') return;
+    const { id } = message;
+    let n = 0;
+    const report = (point: CurvePoint) =>
+      new Promise<boolean>((resolve) => {
+        const key = `${id}:${++n}`;
+        verdicts.set(key, resolve);
+        port.postMessage({ type: 'report', id, n, point } satisfies FromWorker);
+      });
     try {
-      const result = await trainer.train(message.request);
+      const result = await trainer.train({ ...message.request, ...(message.reports ? { report } : {}) });
       port.postMessage({ type: 'result', id: message.id, result } satisfies FromWorker);
     } catch (error) {
       port.postMessage({ type: 'error', id: message.id, message: messageOf(error) } satisfies FromWorker);
