@@ -89,6 +89,7 @@ export function trialRows(trials: readonly Trial[], runId?: string): Record<stri
     prunedReason: t.prunedReason,
     stoppedReason: t.stoppedReason,
     resource: t.resource,
+    promotedIn: t.promotions?.map((p) => p.batch),
     error: t.error,
     backend: t.training?.backend,
     // Numeric training results beyond the metrics (query counts, simulated seconds, ...).

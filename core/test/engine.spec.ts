@@ -36,7 +36,7 @@ describe('engine: hooks and the loop', () => {
     run.events$.subscribe((e) => e.type === 'trial-end' && ends.push(e.trial.seq));
     const summary = await run.execute();
     expect(summary.status).to.equal('finished');
-    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0 });
+    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0, stopped: 0 });
     expect([...ends].sort((a, b) => a - b)).to.deep.equal([...Array(12).keys()]);
     expect(run.pluginTimings['coex:core'].prune.calls).to.equal(12);
   });
