@@ -13,7 +13,7 @@ export const hyperbandOptions = z.object({
   /** The full training, in the resource's unit: it fixes the number of brackets. */
   maxResource: z.number().positive(),
   reductionFactor: z.number().int().min(2).default(3),
-});
+}).refine((o) => o.maxResource > o.minResource, { message: 'must be above minResource', path: ['maxResource'] });
 
 export type HyperbandOptions = z.output<typeof hyperbandOptions>;
 
@@ -29,9 +29,6 @@ export function bracketCycle(minResource: number, maxResource: number, eta: numb
 }
 
 export function createHyperband(options: HyperbandOptions): SuccessiveHalving {
-  if (options.maxResource <= options.minResource) {
-    throw new Error(`maxResource (${options.maxResource}) must be above minResource (${options.minResource})`);
-  }
   const cycle = bracketCycle(options.minResource, options.maxResource, options.reductionFactor);
   return new SuccessiveHalving({
     name: 'Hyperband',
