@@ -64,7 +64,7 @@ describe('coex CLI', function () {
     const r = coex(['run', '--preset', TINY_PRESET, '--budget', '8', '--seed', '3', '--out', dir, '--json']);
     expect(r.status, r.stderr).to.equal(0);
     const result = JSON.parse(r.stdout);
-    expect(result.counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0 });
+    expect(result.counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0, stopped: 0 });
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).seed).to.equal(3);
 
     const show = JSON.parse(coex(['show', dir, '--json']).stdout);
@@ -142,7 +142,7 @@ describe('coex CLI', function () {
     expect(resumed.status, resumed.stderr).to.equal(0);
     const final = JSON.parse(coex(['show', dir, '--json']).stdout);
     const ref = JSON.parse(coex(['show', reference, '--json']).stdout);
-    expect(final.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0 });
+    expect(final.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0, stopped: 0 });
     expect(final.pareto).to.deep.equal(ref.pareto);
     const rows = JSON.parse(coex(['export', dir, '--format', 'json']).stdout) as { trial: number }[];
     expect(rows.map((r) => r.trial)).to.deep.equal([...Array(12).keys()]);

@@ -86,4 +86,25 @@ describe('shipped presets', function () {
     expect(fs.existsSync(path.join(finalized.saveDir, `trial-${first.trial}`, 'model.json'))).to.equal(true);
     expect(JSON.parse(fs.readFileSync(path.join(runDir, 'finalize.json'), 'utf8')).results[0].trial).to.equal(first.trial);
   });
+
+  it('co-exploration-guided(-quick): hardware tuned per network, ASHA; a quick run stops a child and keeps learning curves (the bar, small)', () => {
+    const roles = (preset: string) => Object.fromEntries(resolveConfig({ preset }).config.plugins.filter((p) => p.role).map((p) => [p.role, p]));
+    for (const preset of ['co-exploration-guided', 'co-exploration-guided-quick']) {
+      const r = roles(preset);
+      expect(r.hardware.options.mode, preset).to.equal('tune');
+      expect(r.scheduler.name, preset).to.equal('@coex/plugin-scheduler-asha');
+      expect(r.controller.name, preset).to.equal('@coex/plugin-controller-rl');
+      expect(r.trainer.options.epochs, preset).to.equal(3);
+    }
+    expect(roles('co-exploration-guided-quick').dataset.name).to.equal('@coex/plugin-dataset-mnist');
+    const dir = path.join(tempDir('coex-guided-'), 'quick');
+    const run = coex(['run', '--preset', 'co-exploration-guided-quick', '--budget', '8', '--set', 'space.depth=2', '--set', 'dataset.subset=64', '--set', 'trainer.epochs=2',
+      '--set', 'dataset.validationSize=64', '--set', 'executor.workers=2', '--out', dir]);
+    expect(run.status, run.stderr).to.equal(0);
+    const shown = JSON.parse(coex(['show', dir, '--json']).stdout);
+    expect(shown.counts.stopped, JSON.stringify(shown.counts)).to.be.at.least(1);
+    const rows = JSON.parse(coex(['export', dir, '--format', 'json']).stdout) as { status: string; curve?: unknown[] }[];
+    expect(Math.max(...rows.map((r) => r.curve?.length ?? 0))).to.be.at.least(2);
+    expect(rows.filter((r) => r.status === 'stopped').every((r) => r.curve?.length === 1), 'stopped at the rung of epoch 1').to.equal(true);
+  });
 });

@@ -49,6 +49,8 @@ export interface RunRequest {
   budget?: number;
   trainedBudget?: number;
   timeLimit?: string;
+  trainSeconds?: string;
+  imagesBudget?: number;
   seed?: number;
   /** Extra plugin entries appended after the preset's (e.g. a test's). */
   plugins?: PluginEntry[];
@@ -59,7 +61,7 @@ export interface RunRequest {
 
 const TOP_LEVEL_KEYS = ['preset', 'plugins', 'seed', 'budget', 'spec', 'objectives', ...ROLE_NAMES];
 const SPEC_KEYS: (keyof HardwareSpec)[] = ['minThroughput', 'maxLatency', 'maxPower', 'minEnergyEfficiency'];
-const BUDGET_KEYS = ['candidates', 'trained', 'timeLimit'];
+const BUDGET_KEYS = ['candidates', 'trained', 'timeLimit', 'trainSeconds', 'images'];
 
 /** Reads a JSON or YAML config file; syntax errors name the file, line and column. */
 export function readConfigFile(file: string): Record<string, unknown> {
@@ -379,7 +381,9 @@ function validateBudget(budget: unknown): Budget {
   const candidates = count('candidates', b.candidates) ?? 10;
   const trained = count('trained', b.trained);
   const timeLimit = b.timeLimit === undefined || b.timeLimit === null ? undefined : parseDuration(b.timeLimit as string, 'budget.timeLimit');
-  return { candidates, ...(trained ? { trained } : {}), ...(timeLimit ? { timeLimit } : {}) };
+  const trainSeconds = b.trainSeconds === undefined || b.trainSeconds === null ? undefined : parseDuration(b.trainSeconds as string, 'budget.trainSeconds');
+  const images = count('images', b.images);
+  return { candidates, ...(trained ? { trained } : {}), ...(timeLimit ? { timeLimit } : {}), ...(trainSeconds ? { trainSeconds } : {}), ...(images ? { images } : {}) };
 }
 
 function validateObjectives(value: unknown, roles: Set<RoleName>): Objective[] {
@@ -444,6 +448,8 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   if (request.budget !== undefined) values = deepMerge(values, { budget: { candidates: request.budget } });
   if (request.trainedBudget !== undefined) values = deepMerge(values, { budget: { trained: request.trainedBudget } });
   if (request.timeLimit !== undefined) values = deepMerge(values, { budget: { timeLimit: request.timeLimit } });
+  if (request.trainSeconds !== undefined) values = deepMerge(values, { budget: { trainSeconds: request.trainSeconds } });
+  if (request.imagesBudget !== undefined) values = deepMerge(values, { budget: { images: request.imagesBudget } });
 
   const composed = compose([...preset.entries, ...userEntries]);
   const hookOnlyOptions = hookOnlySets(pluginSets, composed, allowed);

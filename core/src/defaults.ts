@@ -14,11 +14,11 @@ export class InProcessExecutor implements Executor {
   }
 }
 
-/** Pruned and failed trials get the penalty; trained ones their validation accuracy. */
+/** Pruned and failed trials get the penalty; trained ones (stopped ones too) their last validation accuracy. */
 export class AccuracyReward implements RewardFunction {
   constructor(private readonly penalty = -1) {}
   compute(trial: Trial): number {
-    return trial.status === 'done' && typeof trial.metrics.accuracy === 'number' ? trial.metrics.accuracy : this.penalty;
+    return (trial.status === 'done' || trial.status === 'stopped') && typeof trial.metrics.accuracy === 'number' ? trial.metrics.accuracy : this.penalty;
   }
 }
 

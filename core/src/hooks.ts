@@ -14,8 +14,8 @@ interface RegisteredTap {
   fn: (...args: unknown[]) => unknown;
 }
 import { PluginError } from './errors';
-import type { DecisionSpace, Feedback } from './roles';
-import type { Candidate, HardwareDesign, HardwareMetrics, Trial, TrainingResult, Violation } from './types';
+import type { DecisionSpace, Feedback, StopVerdict } from './roles';
+import type { Candidate, CurvePoint, HardwareDesign, HardwareMetrics, Trial, TrainingResult, Violation } from './types';
 
 /** Identifies the trial a stage hook is working on. */
 export interface TrialContext {
@@ -50,6 +50,8 @@ export interface RunCounts {
   pruned: number;
   trained: number;
   failed: number;
+  /** Trials a scheduler stopped early (status `stopped`). */
+  stopped?: number;
 }
 
 export interface RunSummary {
@@ -86,6 +88,12 @@ export function createHooks() {
     ]),
     /** Bail: the first tap that returns a result replaces training (cache, table lookup). */
     train: new AsyncSeriesBailHook<[Candidate, TrialContext], TrainingResult | undefined>(['candidate', 'trial']),
+    /**
+     * Bail: an intermediate result of a training trial (the trial's `curve` already ends with it).
+     * The first tap that returns a verdict stops the trial; core's own tap (stage 0) asks the
+     * scheduler role. Runs in the main process, also when the executor trains elsewhere.
+     */
+    report: new AsyncSeriesBailHook<[CurvePoint, Trial, TrialContext], StopVerdict | undefined>(['point', 'trial', 'context']),
     /** Waterfall: taps adjust the reward role's value for this trial. */
     reward: new AsyncSeriesWaterfallHook<[number, Trial, TrialContext]>(['reward', 'trial', 'context']),
     /** Series: the trial is final and stored. */

@@ -35,3 +35,4 @@ export * from './training-roles';
 export * from './finalize';
 export * from './csv';
 export * from './optuna';
+export * from './scheduling';

@@ -100,6 +100,9 @@ export function trialRows(trials: readonly Trial[], runId?: string): Record<stri
     design: t.candidate.design ? JSON.stringify(t.candidate.design) : undefined,
     tokens: JSON.stringify(t.candidate.tokens),
     prunedReason: t.prunedReason,
+    stoppedReason: t.stoppedReason,
+    resource: t.resource,
+    promotedIn: t.promotions?.map((p) => p.batch),
     error: t.error,
     backend: t.training?.backend,
     // Numeric training results beyond the metrics (query counts, simulated seconds, ...).
@@ -108,7 +111,20 @@ export function trialRows(trials: readonly Trial[], runId?: string): Record<stri
     worker: t.worker,
     startedAt: t.startedAt,
     finishedAt: t.finishedAt,
+    curve: t.curve,
   }));
+}
+
+/** Learning curves as flat rows, one per point (the CSV export's second file). */
+export function curveRows(trials: readonly Trial[], runId?: string): Record<string, unknown>[] {
+  return trials.flatMap((t) =>
+    (t.curve ?? []).map((p) => ({ ...(runId ? { run: runId } : {}), trial: t.seq, step: p.step, epoch: p.epoch, images: p.images, accuracy: p.accuracy, loss: p.loss })),
+  );
+}
+
+/** Where the CSV export writes the learning curves: `trials.csv` -> `trials.curves.csv`. */
+export function curvesFileOf(out: string): string {
+  return `${out.replace(/\.csv$/i, '')}.curves.csv`;
 }
 
 export function toCsv(rows: readonly Record<string, unknown>[]): string {

@@ -4,6 +4,7 @@
 import type {
   Architecture,
   Candidate,
+  CurvePoint,
   Decision,
   DatasetInfo,
   DatasetSplits,
@@ -26,6 +27,7 @@ export const ROLE_NAMES = [
   'executor',
   'reward',
   'store',
+  'scheduler',
 ] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
@@ -110,6 +112,16 @@ export interface TrainRequest {
   seed: number;
   architecture: Architecture;
   signal?: AbortSignal;
+  /**
+   * Called with each intermediate result (every epoch and every `reportEvery` steps); resolves to
+   * true when a scheduler stopped the trial: the trainer then saves its state to `checkpointDir`
+   * and returns at once with `stopped: true`. Absent: nothing listens.
+   */
+  report?: (point: CurvePoint) => Promise<boolean>;
+  /** Folder (in the run's folder, keyed by trial) where the trainer saves its state when stopped. */
+  checkpointDir?: string;
+  /** Continue from this saved state (a promoted trial) instead of training from scratch. */
+  resumeFrom?: string;
 }
 
 export interface Trainer {
@@ -134,6 +146,25 @@ export interface Executor {
   /** Trains one child; a rejection fails that trial (not the run). */
   train(request: TrainRequest): Promise<TrainingResult & { worker?: string }>;
   close(): Promise<void>;
+}
+
+/** A scheduler's answer at an intermediate result: stop the trial, and why. */
+export interface StopVerdict {
+  reason: string;
+  /** The resource the trial had used, in the scheduler's unit (epochs or images). */
+  resource?: number;
+}
+
+/**
+ * Early stopping and multi-fidelity (median rule, ASHA, Hyperband). Its answers must be a function
+ * of its arguments only: `history` holds the final trials of earlier batches as they stood when
+ * this batch started, in trial order, so the same stored results give the same decisions.
+ */
+export interface Scheduler {
+  /** At an intermediate result of `trial` (whose `curve` ends with `point`): a verdict stops it. */
+  judge(point: CurvePoint, trial: Trial, history: readonly Trial[]): StopVerdict | undefined;
+  /** Stopped trials of earlier batches to continue (from their saved state) in this batch, by seq. */
+  promote?(history: readonly Trial[]): number[];
 }
 
 export interface RewardFunction {
@@ -195,6 +226,7 @@ export interface RoleTypes {
   executor: Executor;
   reward: RewardFunction;
   store: Store;
+  scheduler: Scheduler;
 }
 
 export type { Candidate };

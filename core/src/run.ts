@@ -5,6 +5,7 @@
 // moment it is final, and the controller is told the batch in trial order (so a seed reproduces
 // the run whatever order training finishes in).
 import { setMaxListeners } from 'node:events';
+import * as path from 'node:path';
 import { Container } from 'inversify';
 import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { AccuracyReward, InProcessExecutor, MemoryStore } from './defaults';
@@ -23,16 +24,20 @@ import {
 import type { LoadedPlugin, ResolvedConfig } from './config';
 import type { PluginContext, RoleResolver } from './plugin';
 import { Rng, deriveSeed } from './random';
-import { ROLE, type DecisionSpace, type Feedback, type RoleName, type RoleTypes, type RunRecord } from './roles';
+import { ROLE, type DecisionSpace, type Feedback, type RoleName, type RoleTypes, type RunRecord, type StopVerdict } from './roles';
+import { NeverStop, historyAt } from './scheduling';
 import { checkSpec } from './spec';
-import { isFinal, type Candidate, type Metrics, type Proposal, type Trial } from './types';
+import { isFinal, type Budget, type Candidate, type CurvePoint, type Metrics, type Proposal, type Trial } from './types';
 import { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
 
 /** The process-wide container; every run gets a fresh child of it. */
 export const rootContainer = new Container();
 
-/** Name of core's own taps (the spec check on `prune`). */
+/** Name of core's own taps (the spec check on `prune`, the scheduler on `report`). */
 export const CORE_TAP = 'coex:core';
+
+/** Who fills a role that no plugin of the run fills. */
+const DEFAULT_PROVIDER = 'coex (default)';
 
 export interface RunOptions {
   dir: string;
@@ -47,16 +52,44 @@ export interface RunOptions {
   log?: (message: string) => void;
 }
 
-/** Where the run stands; `trained` counts successfully trained children. */
+/** Where the run stands; `trained` counts children trained to the end, `stopped` those a scheduler stopped. */
 export function countTrials(trials: Iterable<Trial>): RunCounts {
-  const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0 };
+  const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0, stopped: 0 };
   for (const t of trials) {
     counts.sampled += 1;
     if (t.status === 'pruned') counts.pruned += 1;
     else if (t.status === 'done') counts.trained += 1;
     else if (t.status === 'failed') counts.failed += 1;
+    else if (t.status === 'stopped') counts.stopped! += 1;
   }
   return counts;
+}
+
+/** Children that count against `budget.trained`: trained to the end, stopped early, or failed. */
+export const childrenTrained = (c: RunCounts): number => c.trained + c.failed + (c.stopped ?? 0);
+
+/** Training spent so far: seconds in the train stage and images seen (from learning curves), over every trial. */
+export function trainingSpent(trials: Iterable<Trial>): { seconds: number; images: number } {
+  let seconds = 0;
+  let images = 0;
+  for (const t of trials) {
+    seconds += (t.timings.train ?? 0) / 1000;
+    images += t.curve?.at(-1)?.images ?? t.training?.images ?? 0;
+  }
+  return { seconds, images };
+}
+
+/** Which budget (if any) ends the run now; `undefined` while a new batch may start. */
+export function budgetSpent(budget: Budget, trials: Iterable<Trial>, seq: number, elapsed: number): string | undefined {
+  const list = [...trials];
+  const counts = countTrials(list);
+  const spent = trainingSpent(list);
+  if (seq >= budget.candidates) return 'candidates';
+  if (budget.trained !== undefined && childrenTrained(counts) >= budget.trained) return 'trained';
+  if (budget.timeLimit !== undefined && elapsed >= budget.timeLimit) return 'timeLimit';
+  if (budget.trainSeconds !== undefined && spent.seconds >= budget.trainSeconds) return 'trainSeconds';
+  if (budget.images !== undefined && spent.images >= budget.images) return 'images';
+  return undefined;
 }
 
 export class Run {
@@ -112,6 +145,12 @@ export class Run {
     this.bindDefault('executor', async (roles) => new InProcessExecutor(await roles.get('trainer')));
     this.bindDefault('reward', () => new AccuracyReward());
     this.bindDefault('store', () => new MemoryStore());
+    this.bindDefault('scheduler', () => new NeverStop());
+    this.hooks.report.tapPromise({ name: CORE_TAP, stage: 0 }, async (point, trial, ctx) => {
+      if (!this.hasScheduler) return undefined;
+      const scheduler = await this.role('scheduler');
+      return scheduler.judge(point, trial, historyAt(this.trials.values(), ctx.batch));
+    });
     this.hooks.prune.tapPromise({ name: CORE_TAP, stage: 0 }, async (_candidate, evaluation) => {
       if (!evaluation.metrics) return undefined;
       const violations = checkSpec(evaluation.metrics, this.config.spec);
@@ -120,7 +159,7 @@ export class Run {
   }
 
   private bindDefault<R extends RoleName>(role: R, factory: (roles: RoleResolver) => RoleTypes[R] | Promise<RoleTypes[R]>) {
-    if (!this.providers.has(role)) this.bind(role, 'coex (default)', factory);
+    if (!this.providers.has(role)) this.bind(role, DEFAULT_PROVIDER, factory);
   }
 
   private bind<R extends RoleName>(role: R, plugin: string, factory: (roles: RoleResolver) => RoleTypes[R] | Promise<RoleTypes[R]>) {
@@ -161,6 +200,11 @@ export class Run {
       const instance = (await this.role(role)) as { check?: () => void | Promise<void> };
       if (instance.check) await this.callRole(role, 'check', undefined, () => instance.check!());
     }
+  }
+
+  /** True when a plugin fills the scheduler role (the default never stops and promotes nothing). */
+  private get hasScheduler(): boolean {
+    return (this.providers.get('scheduler') ?? DEFAULT_PROVIDER) !== DEFAULT_PROVIDER;
   }
 
   /** Which plugin fills each role. */
@@ -319,10 +363,7 @@ export class Run {
     const { budget } = config;
     for (;; batch++) {
       if (this.cancelled) return;
-      const counts = countTrials(this.trials.values());
-      if (seq >= budget.candidates) return;
-      if (budget.trained !== undefined && counts.trained + counts.failed >= budget.trained) return;
-      if (budget.timeLimit !== undefined && (performance.now() - started) / 1000 >= budget.timeLimit) return;
+      if (budgetSpent(budget, this.trials.values(), seq, (performance.now() - started) / 1000)) return;
       const size = Math.min(controller.batchSize, budget.candidates - seq);
       const proposals = await this.callRole('controller', 'ask', undefined, () => controller.ask(size));
       if (!Array.isArray(proposals) || proposals.length === 0) return;
@@ -365,7 +406,7 @@ export class Run {
     fast.sort((a, b) => a.seq - b.seq);
     // The trained-children cap is applied in trial order, so it does not depend on timing.
     const before = countTrials([...this.trials.values()].filter((t) => t.batch < batch && isFinal(t.status)));
-    let room = config.budget.trained === undefined ? Infinity : config.budget.trained - before.trained - before.failed;
+    let room = config.budget.trained === undefined ? Infinity : config.budget.trained - childrenTrained(before);
     const kept: Trial[] = [];
     const toTrain: Trial[] = [];
     for (const trial of fast) {
@@ -376,10 +417,11 @@ export class Run {
       }
       kept.push(trial);
     }
-    if (toTrain.length > 0) {
+    const promoted = await this.promotions(batch);
+    if (toTrain.length + promoted.length > 0) {
       const executor = await this.role('executor');
       await lastValueFrom(
-        from(toTrain).pipe(
+        from([...promoted, ...toTrain]).pipe(
           mergeMap((trial) => defer(() => this.trainStage(trial, executor, store)), Math.max(1, executor.concurrency)),
           toArray(),
         ),
@@ -387,6 +429,33 @@ export class Run {
     }
     const final = kept.map((t) => this.trials.get(t.seq) ?? t);
     return { trials: final, complete: kept.length === proposals.length && final.every((t) => isFinal(t.status)) };
+  }
+
+  /**
+   * Stopped trials of earlier batches that the scheduler continues in this batch, from their saved
+   * state, as working copies: a copy replaces the stored trial only when it is final again. A
+   * promotion already final in this batch (a resumed run) is not repeated.
+   */
+  private async promotions(batch: number): Promise<Trial[]> {
+    if (!this.hasScheduler) return [];
+    const scheduler = await this.role('scheduler');
+    if (!scheduler.promote) return [];
+    const history = historyAt(this.trials.values(), batch);
+    const seqs = await this.callRole('scheduler', 'promote', undefined, () => scheduler.promote!(history));
+    const out: Trial[] = [];
+    for (const seq of seqs) {
+      const stored = this.trials.get(seq);
+      const before = history.find((t) => t.seq === seq);
+      if (!stored || !before || before.status !== 'stopped' || !before.training?.checkpoint) continue;
+      if (isFinal(stored.status) && stored.promotions?.some((p) => p.batch === batch)) continue;
+      const fromStep = before.curve?.at(-1)?.step ?? 0;
+      out.push({
+        ...structuredClone(before),
+        status: 'pending',
+        promotions: [...(before.promotions ?? []).filter((p) => p.batch < batch), { batch, fromStep }],
+      });
+    }
+    return out;
   }
 
   private contextOf(batch: number, seq: number): TrialContext {
@@ -451,21 +520,54 @@ export class Run {
 
   private async trainStage(trial: Trial, executor: RoleTypes['executor'], store: RoleTypes['store']): Promise<void> {
     if (this.cancelled) return;
+    // A promoted trial keeps its batch's context (seed, batch) and continues from its saved state.
+    const promotion = trial.promotions?.at(-1);
+    const resumeFrom = promotion ? trial.training?.checkpoint : undefined;
     const ctx = this.contextOf(trial.batch, trial.seq);
+    const judgedIn = promotion?.batch ?? trial.batch;
     trial.status = 'training';
-    this.trials.set(trial.seq, trial);
+    if (!promotion) this.trials.set(trial.seq, trial);
     await this.callRole('store', 'putTrial', trial.seq, () => store.putTrial(this.runId, trial));
     this.emit({ type: 'training-start', runId: this.runId, seq: trial.seq });
+    const curve: CurvePoint[] = (trial.curve = [...(trial.curve ?? [])]);
+    const reportedBefore = curve.length;
+    let verdict: StopVerdict | undefined;
+    const report = async (point: CurvePoint): Promise<boolean> => {
+      if (verdict) return true;
+      curve.push(point);
+      verdict = (await this.hooks.report.promise(point, trial, { ...ctx, batch: judgedIn })) ?? undefined;
+      this.emit({ type: 'trial-report', runId: this.runId, seq: trial.seq, point, stopped: !!verdict });
+      return !!verdict;
+    };
     const t0 = performance.now();
     try {
       const result =
         (await this.hooks.train.promise(trial.candidate, ctx)) ??
-        (await executor.train({ seq: trial.seq, seed: trial.seed, architecture: trial.candidate.architecture, signal: this.abort.signal }));
+        (await executor.train({
+          seq: trial.seq,
+          seed: trial.seed,
+          architecture: trial.candidate.architecture,
+          signal: this.abort.signal,
+          report,
+          checkpointDir: path.join(this.options.outDir ?? this.options.dir, 'checkpoints', `trial-${trial.seq}`),
+          ...(resumeFrom ? { resumeFrom } : {}),
+        }));
       const { worker, ...training } = result as typeof result & { worker?: string };
       trial.training = training;
       if (worker) trial.worker = worker;
       if (!Number.isFinite(training.accuracy)) throw new Error(`the trainer returned no finite accuracy (${training.accuracy})`);
-      trial.status = 'done';
+      // A trainer that reports only in its result (no report calls) still gets its curve kept.
+      if (curve.length === reportedBefore && training.curve?.length) curve.push(...training.curve);
+      delete training.curve; // kept once, on the trial
+      if (training.stopped) {
+        trial.status = 'stopped';
+        trial.stoppedReason = verdict?.reason ?? 'stopped by the trainer';
+        if (verdict?.resource !== undefined) trial.resource = verdict.resource;
+      } else {
+        trial.status = 'done';
+        delete trial.stoppedReason;
+        delete trial.resource;
+      }
       trial.metrics = { ...trial.metrics, ...trainingMetrics(training) };
     } catch (error) {
       if (error instanceof PluginError) throw error;
@@ -473,8 +575,9 @@ export class Run {
       trial.status = 'failed';
       trial.error = messageOf(error);
     } finally {
-      trial.timings.train = performance.now() - t0;
+      trial.timings.train = (promotion ? trial.timings.train ?? 0 : 0) + performance.now() - t0;
     }
+    if (!curve.length) delete trial.curve;
     await this.finish(trial, ctx, store);
   }
 

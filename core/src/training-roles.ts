@@ -6,6 +6,7 @@ import { loadResolvedPlugins, type FolderTrust, type ResolvedConfig } from './co
 import { messageOf } from './errors';
 import { Run } from './run';
 import type { Trainer, TrainRequest } from './roles';
+import type { CurvePoint } from './types';
 
 /** The plugins a training worker loads: the trainer and the dataset roles only. */
 export const TRAINING_ROLES = ['trainer', 'dataset'] as const;
@@ -24,11 +25,19 @@ export interface TrainingWorkerData {
   outDir: string;
 }
 
-/** `close`: free the trainer (its processes, its files) and answer `closed`, before the thread is terminated. */
-export type ToWorker = { type: 'train'; id: number; request: Omit<TrainRequest, 'signal'> } | { type: 'close' };
+/**
+ * To a training thread: a trial to train (`reports`: send intermediate results back), the verdict on
+ * one, or `close`: free the trainer (its processes, its files) and answer `closed`, before the
+ * thread is terminated.
+ */
+export type ToWorker =
+  | { type: 'train'; id: number; request: Omit<TrainRequest, 'signal' | 'report'>; reports?: boolean }
+  | { type: 'verdict'; id: number; n: number; stop: boolean }
+  | { type: 'close' };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'closed' }
+  | { type: 'report'; id: number; n: number; point: CurvePoint }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; message: string }
   | { type: 'fatal'; message: string };
@@ -45,6 +54,8 @@ export async function startTrainingWorker(): Promise<void> {
     port.postMessage({ type: 'fatal', message: messageOf(error) } satisfies FromWorker);
     return;
   }
+  // Intermediate results go to the main process, which answers each with the scheduler's verdict.
+  const verdicts = new Map<string, (stop: boolean) => void>();
   port.on('message', async (message: ToWorker) => {
     if (message.type === 'close') {
       // Terminating the thread does not close the trainer: what it started (a Python process,
@@ -52,9 +63,22 @@ export async function startTrainingWorker(): Promise<void> {
       await trainer.close?.().catch(() => undefined);
       return void port.postMessage({ type: 'closed' } satisfies FromWorker);
     }
+    if (message.type === 'verdict') {
+      verdicts.get(`${message.id}:${message.n}`)?.(message.stop);
+      verdicts.delete(`${message.id}:${message.n}`);
+      return;
+    }
     if (message.type !== 'train') return;
+    const { id } = message;
+    let n = 0;
+    const report = (point: CurvePoint) =>
+      new Promise<boolean>((resolve) => {
+        const key = `${id}:${++n}`;
+        verdicts.set(key, resolve);
+        port.postMessage({ type: 'report', id, n, point } satisfies FromWorker);
+      });
     try {
-      const result = await trainer.train(message.request);
+      const result = await trainer.train({ ...message.request, ...(message.reports ? { report } : {}) });
       port.postMessage({ type: 'result', id: message.id, result } satisfies FromWorker);
     } catch (error) {
       port.postMessage({ type: 'error', id: message.id, message: messageOf(error) } satisfies FromWorker);

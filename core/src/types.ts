@@ -89,9 +89,30 @@ export interface Candidate {
   design?: HardwareDesign;
 }
 
+/**
+ * One intermediate result of a child's training (a learning-curve point): validation accuracy
+ * (0..1) and loss after `step` optimiser steps, `epoch` epochs (fractional inside an epoch) and,
+ * when the trainer knows it, `images` training images seen.
+ */
+export interface CurvePoint {
+  step: number;
+  epoch: number;
+  accuracy: number;
+  loss: number;
+  images?: number;
+}
+
 /** The result of training one child. Accuracies are fractions in 0..1. */
 export interface TrainingResult {
   accuracy: number;
+  /** Intermediate results in order (the learning curve). */
+  curve?: CurvePoint[];
+  /** True when the trainer stopped on a scheduler's verdict (accuracy is then the last point's). */
+  stopped?: boolean;
+  /** Where the trainer saved its state (weights, optimizer, position) when it stopped, to continue from. */
+  checkpoint?: string;
+  /** Training images seen in this call. */
+  images?: number;
   testAccuracy?: number;
   loss?: number;
   lossCurve?: number[];
@@ -112,7 +133,7 @@ export interface Metrics {
   [key: string]: number | undefined;
 }
 
-export type TrialStatus = 'pending' | 'pruned' | 'training' | 'done' | 'failed';
+export type TrialStatus = 'pending' | 'pruned' | 'training' | 'done' | 'failed' | 'stopped';
 
 /** One candidate's life, as stored. `seq` is the trial's sequence number within its run. */
 export interface Trial {
@@ -125,6 +146,13 @@ export interface Trial {
   violations?: Violation[];
   prunedReason?: string;
   training?: TrainingResult;
+  /** Intermediate results (validation accuracy and loss) as training went. */
+  curve?: CurvePoint[];
+  /** Why a scheduler stopped it (status `stopped`), and the resource it had used then. */
+  stoppedReason?: string;
+  resource?: number;
+  /** Batches in which a scheduler continued this stopped trial from its saved state, and from which step. */
+  promotions?: { batch: number; fromStep: number }[];
   error?: string;
   metrics: Metrics;
   reward?: number;
@@ -137,7 +165,7 @@ export interface Trial {
 
 /** A trial is final when it will never run again: resume keeps it as it is. */
 export function isFinal(status: TrialStatus): boolean {
-  return status === 'done' || status === 'pruned' || status === 'failed';
+  return status === 'done' || status === 'pruned' || status === 'failed' || status === 'stopped';
 }
 
 /** Objective for Pareto fronts and multi-objective controllers. */
@@ -153,6 +181,10 @@ export interface Budget {
   trained?: number;
   /** Optional wall-clock limit in seconds; no new batch starts after it. */
   timeLimit?: number;
+  /** Optional cap on training seconds summed over trials; no new batch starts after it. */
+  trainSeconds?: number;
+  /** Optional cap on training images seen, summed over trials; no new batch starts after it. */
+  images?: number;
 }
 
 /** Dataset tensors as plain arrays (NHWC float32 in 0..1 after normalisation) to cross threads. */

@@ -36,7 +36,7 @@ describe('engine: hooks and the loop', () => {
     run.events$.subscribe((e) => e.type === 'trial-end' && ends.push(e.trial.seq));
     const summary = await run.execute();
     expect(summary.status).to.equal('finished');
-    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0 });
+    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0, stopped: 0 });
     expect([...ends].sort((a, b) => a - b)).to.deep.equal([...Array(12).keys()]);
     expect(run.pluginTimings['coex:core'].prune.calls).to.equal(12);
   });
@@ -85,6 +85,30 @@ describe('engine: hooks and the loop', () => {
     expect(trials[3].training?.backend).to.equal('cache');
     expect(trials[3].metrics.accuracy).to.equal(0.123);
     expect(trials[2].training?.backend).to.equal('fake');
+  });
+
+  it('report is a bail hook in the main process: a verdict stops the trial (status stopped, its last point), later taps are not asked; events$ carries each point', async () => {
+    const asked: number[] = [];
+    const plugin = hookPlugin('stopper', (ctx) => {
+      ctx.hooks.report.tapPromise({ name: 'stopper', stage: -1 }, async (point, trial) =>
+        trial.seq === 2 && point.epoch === 2 ? { reason: 'enough', resource: point.epoch } : undefined);
+      ctx.hooks.report.tapPromise({ name: 'later', stage: 1 }, async (_p, trial) => { asked.push(trial.seq); return undefined; });
+    });
+    const { config, plugins } = resolveConfig({ preset: TINY, sets: ['trainer.epochs=3'], plugins: ['!store-sqlite'] });
+    const run = new Run({ dir: '/nonexistent', config, plugins: [...plugins, { plugin, resolved: { name: plugin.name, version: '0.1.0', module: 'inline', options: {} } }] });
+    const reports: { seq: number; epoch: number; stopped: boolean }[] = [];
+    run.events$.subscribe((e: CoexEvent) => e.type === 'trial-report' && reports.push({ seq: e.seq, epoch: e.point.epoch, stopped: e.stopped }));
+    const summary = await run.execute();
+    const trials = run.trialList();
+    expect(summary.counts).to.include({ trained: 11, stopped: 1 });
+    expect(trials[2]).to.include({ status: 'stopped', stoppedReason: 'enough', resource: 2 });
+    expect(trials[2].curve!.map((p) => p.epoch)).to.deep.equal([1, 2]);
+    expect(trials[2].metrics.accuracy).to.equal(trials[2].curve![1].accuracy);
+    expect(trials[3].curve!.map((p) => p.epoch)).to.deep.equal([1, 2, 3]);
+    expect(reports.filter((r) => r.seq === 2)).to.deep.equal([{ seq: 2, epoch: 1, stopped: false }, { seq: 2, epoch: 2, stopped: true }]);
+    expect(reports.filter((r) => r.stopped)).to.have.length(1);
+    expect(asked.filter((s) => s === 2)).to.have.length(1); // asked at epoch 1 only: the bail skipped it at epoch 2
+    expect(asked).to.have.length(12 * 3 - 2);
   });
 
   it('lifecycle hooks fire in order: runStart, trialStart/End per trial, controllerUpdate per batch, runEnd', async () => {

@@ -162,7 +162,7 @@ describe('publishing a third-party plugin (npm pack, offline install, coex run)'
     const out = path.join(project, 'runs', 'e2e');
     const run = ok('npx', ['coex', 'run', '--preset', './coex.preset.js', '--out', out, '--json'], project);
     const result = JSON.parse(run.stdout);
-    expect(result.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 6, failed: 0 });
+    expect(result.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 6, failed: 0, stopped: 0 });
     const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
     expect(config.plugins.map((p: { name: string }) => p.name)).to.deep.equal(
       ['@coex/plugin-controller-random', '@coex/plugin-space-chain-cnn', 'coex-plugin-toy', 'json-store']);

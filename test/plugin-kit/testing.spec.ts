@@ -27,7 +27,7 @@ describe('@coex/testing: createTestPipeline', () => {
   it('runs with fakes in every required role when given nothing, trials in order, store in memory', async () => {
     const pipeline = createTestPipeline({ budget: 6, seed: 2 });
     const { summary, trials, events } = await pipeline.execute();
-    expect(summary.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 6, failed: 0 });
+    expect(summary.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 6, failed: 0, stopped: 0 });
     expect(trials.map((t) => t.seq)).to.deep.equal([0, 1, 2, 3, 4, 5]);
     expect(events[events.length - 1].type).to.equal('run-end');
     expect(pipeline.run.roleProviders()).to.deep.include({

@@ -105,7 +105,7 @@ describe('reliability: SIGKILL at random points, then coex resume', function () 
         expect(resume.stderr, 'a resume saw the controller propose other tokens than the stored ones').to.not.match(/warning: trial \d+/);
       }
 
-      expect(ref.show.counts).to.deep.equal({ sampled: BUDGET, pruned: 0, trained: BUDGET, failed: 0 });
+      expect(ref.show.counts).to.deep.equal({ sampled: BUDGET, pruned: 0, trained: BUDGET, failed: 0, stopped: 0 });
       folders.forEach((dir, i) => {
         const { rows, stored } = histories[i];
         expect(rows.map((r) => r.trial), dir).to.deep.equal(seqs(BUDGET));

@@ -181,7 +181,7 @@ describe('reliability: faults', function () {
     lockBy(deadPid());
     const takenOver = await coexKilledAt(['resume', '--trust-folder', dir, '--json']);
     expect(takenOver.status, takenOver.stderr).to.equal(0);
-    expect(JSON.parse(takenOver.stdout).counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0 });
+    expect(JSON.parse(takenOver.stdout).counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0, stopped: 0 });
     expect(fs.existsSync(lockFile(dir)), 'the lock is released at the end').to.equal(false);
   });
 
@@ -196,7 +196,7 @@ describe('reliability: faults', function () {
     expect(again.status).to.equal(2);
     expect(again.stderr).to.match(/already holds a run; continue it with `coex resume/);
     expect(resumed.status, resumed.stderr).to.equal(0);
-    expect(JSON.parse(resumed.stdout).counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0 });
+    expect(JSON.parse(resumed.stdout).counts).to.deep.equal({ sampled: 8, pruned: 0, trained: 8, failed: 0, stopped: 0 });
   });
 
   it('a disk that fills up while trial 5 is saved (in-process and worker-pool executors): exit 1 naming the trial and the file, earlier trials intact; resume completes the run', async () => {

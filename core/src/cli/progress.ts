@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
 import type { CoexEvent } from '../events';
 import type { RunCounts } from '../hooks';
+import { childrenTrained } from '../run';
 import type { Budget, Trial } from '../types';
 
 const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '-');
@@ -13,7 +14,7 @@ const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toF
  */
 export function budgetFraction(counts: RunCounts, budget: Budget): number {
   const candidates = counts.sampled / budget.candidates;
-  const trained = budget.trained ? (counts.trained + counts.failed) / budget.trained : 0;
+  const trained = budget.trained ? childrenTrained(counts) / budget.trained : 0;
   return Math.min(1, Math.max(candidates, trained));
 }
 
@@ -22,7 +23,7 @@ export const percentOf = (fraction: number) => Math.round(fraction * 1000) / 10;
 
 /** e.g. "12/400 candidates, 5/50 trained" (the trained part only when there is such a budget). */
 export function progressText(counts: RunCounts, budget: Budget): string {
-  const trained = budget.trained ? `, ${counts.trained + counts.failed}/${budget.trained} trained` : '';
+  const trained = budget.trained ? `, ${childrenTrained(counts)}/${budget.trained} trained` : '';
   return `${counts.sampled}/${budget.candidates} candidates${trained}`;
 }
 
@@ -32,6 +33,7 @@ export function describeTrial(trial: Trial): string {
   const hw = typeof m.throughput === 'number' ? ` throughput=${m.throughput.toFixed(1)}/s` : '';
   if (trial.status === 'done') return `done acc=${pct(m.accuracy)}${hw}`;
   if (trial.status === 'pruned') return `pruned: ${trial.prunedReason}`;
+  if (trial.status === 'stopped') return `stopped acc=${pct(m.accuracy)}${hw}: ${trial.stoppedReason}`;
   return `failed: ${trial.error}`;
 }
 

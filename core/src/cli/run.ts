@@ -20,6 +20,8 @@ export function registerRun(program: Command): void {
     .option('--budget <n>', 'candidates to sample, pruned ones included (budget.candidates)', positiveInt('--budget'))
     .option('--trained <n>', 'trained children at most; the run ends at whichever budget comes first (budget.trained)', positiveInt('--trained'))
     .option('--time-limit <duration>', 'stop starting new batches after this long (90s, 30m, 2h)')
+    .option('--train-seconds <duration>', 'stop starting new batches once training has taken this long, summed over trials (budget.trainSeconds)')
+    .option('--images <n>', 'stop starting new batches once this many training images were seen, summed over trials (budget.images)', positiveInt('--images'))
     .option('--seed <s>', 'seed of every random choice in the run', seedOption('--seed'))
     .option('--out <dir>', 'run folder (default: a new folder under runs/)')
     .option('--json', 'print the result summary as JSON')
@@ -32,6 +34,8 @@ export function registerRun(program: Command): void {
         budget: opts.budget,
         trainedBudget: opts.trained,
         timeLimit: opts.timeLimit,
+        trainSeconds: opts.trainSeconds,
+        imagesBudget: opts.images,
         seed: opts.seed,
         out: opts.out,
       }, (m) => process.stderr.write(`${m}\n`));

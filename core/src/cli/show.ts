@@ -11,7 +11,7 @@ import { checkOutFile } from '../out-path';
 import { assertNotOwnedFile } from '../run-files';
 import type { RunCounts } from '../hooks';
 import { describeCandidate, describeDesign, describeNetwork, formatAccuracy } from '../describe';
-import { summarizeTrials, toCsv, trialRows, type ParetoEntry, type RunResults } from '../results';
+import { curveRows, curvesFileOf, summarizeTrials, toCsv, trialRows, type ParetoEntry, type RunResults } from '../results';
 import type { RunRecord, Store } from '../roles';
 import { isStudyDir, openStudyStore, studyRunConfig, type StudyBudget } from '../study';
 import { exportOnnx } from './export-onnx';
@@ -24,7 +24,7 @@ export function printSummary(dir: string, config: ResolvedConfig, results: RunRe
   const { counts, pareto, best } = results;
   const lines = [
     `run ${dir}${config.preset ? ` (preset ${config.preset}, seed ${config.seed})` : ''}${status ? `: ${status}` : ''}`,
-    `candidates: ${counts.sampled} sampled, ${counts.pruned} pruned, ${counts.trained} trained, ${counts.failed} failed`,
+    `candidates: ${counts.sampled} sampled, ${counts.pruned} pruned, ${counts.trained} trained, ${counts.stopped ?? 0} stopped early, ${counts.failed} failed`,
   ];
   if (results.accuracySource) lines.push(accuracySourceNote(dir, results.accuracySource));
   if (best) {
@@ -98,10 +98,10 @@ export async function summarizeStudy(dir: string): Promise<StudySummary> {
   }
   const arms = study.arms.map((arm) => {
     const mine = runs.filter((r) => r.run.arm === arm.label);
-    const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0 };
+    const counts: RunCounts = { sampled: 0, pruned: 0, trained: 0, failed: 0, stopped: 0 };
     let best: StudySummary['arms'][number]['best'];
     for (const r of mine) {
-      for (const key of Object.keys(counts) as (keyof RunCounts)[]) counts[key] += r.counts[key];
+      for (const key of Object.keys(counts) as (keyof RunCounts)[]) counts[key] = (counts[key] ?? 0) + (r.counts[key] ?? 0);
       if (r.best && (!best || r.best.accuracy > best.accuracy)) best = { accuracy: r.best.accuracy, run: r.run.id, trial: r.best.trial };
     }
     return { label: arm.label, preset: arm.preset, runsFinished: mine.filter((r) => r.run.status === 'finished').length, counts, ...(best ? { best } : {}) };
@@ -186,13 +186,25 @@ export function registerShow(program: Command): void {
       if (opts.format === 'optuna') return exportOptuna(dir, opts.out);
       if (opts.format === 'onnx') return exportOnnx(dir, opts);
       const { store, runs, study } = await openAnyStore(dir);
-      const rows = [];
-      for (const run of runs) rows.push(...trialRows(await store.listTrials(run.id), study || runs.length > 1 ? run.id : undefined));
+      const rows: Record<string, unknown>[] = [];
+      const curves: Record<string, unknown>[] = [];
+      for (const run of runs) {
+        const trials = await store.listTrials(run.id);
+        const label = study || runs.length > 1 ? run.id : undefined;
+        rows.push(...trialRows(trials, label));
+        curves.push(...curveRows(trials, label));
+      }
       await store.close();
-      const text = opts.format === 'csv' ? toCsv(rows) : JSON.stringify(rows, null, 2) + '\n';
+      // CSV has one row per trial: the learning curves go to a second file, one row per point.
+      const csv = () => toCsv(rows.map(({ curve: _curve, ...row }) => row));
+      const text = opts.format === 'csv' ? csv() : JSON.stringify(rows, null, 2) + '\n';
       if (opts.out) {
         writeFileAtomic(opts.out, text);
         process.stderr.write(`coex: wrote ${rows.length} trials to ${opts.out}\n`);
+        if (opts.format === 'csv' && curves.length > 0) {
+          fs.writeFileSync(curvesFileOf(opts.out), toCsv(curves));
+          process.stderr.write(`coex: wrote ${curves.length} learning-curve points to ${curvesFileOf(opts.out)}\n`);
+        }
       } else process.stdout.write(text);
     });
 }

@@ -4,7 +4,7 @@
 // job Redis lost (a restart without persistence), so a run survives a Redis restart.
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { messageOf, type Executor, type ResolvedConfig, type TrainRequest, type TrainingResult } from '@coex/core';
-import { JOB_NAME, PROTOCOL, isOutcome, jobIdOf, runKey, trainingConfig, type TrainingJobData, type TrainingOutcome } from './job';
+import { JOB_NAME, PROTOCOL, hashOf, isOutcome, jobIdOf, runKey, trainingConfig, verdictKey, type ReportProgress, type TrainingJobData, type TrainingOutcome } from './job';
 import { checkReachable, connectionOptions, scrub, type RedisTarget, type SettingNames } from './redis-url';
 
 export interface BullmqExecutorSettings {
@@ -34,7 +34,11 @@ interface Waiter {
   errors: number;
   resolve: (outcome: TrainingOutcome) => void;
   reject: (error: Error) => void;
+  report?: TrainRequest['report'];
 }
+
+/** Seconds a verdict waits in Redis for its worker. */
+const VERDICT_TTL = 3600;
 
 /** A check that failed this many times in a row fails the trial instead of trying forever. */
 const MAX_CHECK_ERRORS = 5;
@@ -76,6 +80,7 @@ export class BullmqExecutor implements Executor {
     this.events.on('error', (error) => this.onRedisError(error));
     this.events.on('completed', ({ jobId, returnvalue }) => this.settle(this.waiters.get(jobId), returnvalue));
     this.events.on('failed', ({ jobId, failedReason }) => this.fail(this.waiters.get(jobId), failedReason));
+    this.events.on('progress', ({ jobId, data }) => void this.onReport(this.waiters.get(jobId), data as unknown as ReportProgress));
     this.timer = setInterval(() => {
       for (const waiter of this.waiters.values()) void this.check(waiter, false);
     }, settings.checkIntervalMs);
@@ -86,23 +91,38 @@ export class BullmqExecutor implements Executor {
     return this.settings.concurrency;
   }
 
-  /** The job id of a trial of this run. */
-  jobId(seq: number): string {
-    return jobIdOf(this.key, seq);
+  /** The job id of a trial of this run (a promoted trial's continuation is a job of its own). */
+  jobId(seq: number, resumeFrom?: string): string {
+    return resumeFrom ? `${jobIdOf(this.key, seq)}-r${hashOf(resumeFrom, 8)}` : jobIdOf(this.key, seq);
+  }
+
+  /** An intermediate result from a worker: the scheduler's verdict goes back through Redis. */
+  private async onReport(waiter: Waiter | undefined, progress: ReportProgress): Promise<void> {
+    if (!waiter?.report || waiter.done || !progress || typeof progress.n !== 'number' || !progress.point) return;
+    try {
+      const stop = await waiter.report(progress.point);
+      const client = await this.queue.getBackend().client;
+      const key = verdictKey(waiter.id, progress.n);
+      await client.set(key, stop ? '1' : '0', { EX: VERDICT_TTL });
+    } catch (error) {
+      this.finish(waiter, error instanceof Error ? error : new Error(messageOf(error)));
+    }
   }
 
   async train(request: TrainRequest): Promise<TrainingResult & { worker: string }> {
     const { signal } = request;
     if (this.closed) throw new Error('executor closed');
     if (signal?.aborted) throw new Error('aborted');
-    const id = this.jobId(request.seq);
+    const id = this.jobId(request.seq, request.resumeFrom);
+    const { checkpointDir, resumeFrom } = request;
     const data: TrainingJobData = {
       protocol: PROTOCOL,
       runId: this.settings.runId,
       dir: this.settings.dir,
       outDir: this.settings.outDir ?? this.settings.dir,
       config: this.jobConfig,
-      request: { seq: request.seq, seed: request.seed, architecture: request.architecture },
+      request: { seq: request.seq, seed: request.seed, architecture: request.architecture, ...(checkpointDir ? { checkpointDir } : {}), ...(resumeFrom ? { resumeFrom } : {}) },
+      ...(request.report ? { reports: true } : {}),
     };
     const onAbort = () => {
       const waiter = this.waiters.get(id);
@@ -112,7 +132,7 @@ export class BullmqExecutor implements Executor {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const outcome = await new Promise<TrainingOutcome>((resolve, reject) => {
-        const waiter: Waiter = { id, data, done: false, checking: false, errors: 0, resolve, reject };
+        const waiter: Waiter = { id, data, done: false, checking: false, errors: 0, resolve, reject, report: request.report };
         const previous = this.waiters.get(id);
         if (previous) this.finish(previous, new Error(`trial ${request.seq} was sent again`));
         this.waiters.set(id, waiter);

@@ -1,11 +1,11 @@
 // What travels through Redis: one job per trial to train, carrying the run's trainer and dataset
 // configuration (never the executor's options, so never a Redis password), and one outcome.
 import { createHash } from 'node:crypto';
-import { TRAINING_ROLES, type Architecture, type ResolvedConfig, type TrainingResult } from '@coex/core';
+import { TRAINING_ROLES, type Architecture, type CurvePoint, type ResolvedConfig, type TrainingResult } from '@coex/core';
 
 export const JOB_NAME = 'train';
 /** Bumped when the job or outcome shape changes; a worker refuses jobs of another protocol. */
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 export const DEFAULT_QUEUE = 'coex';
 
 export interface TrainingJobData {
@@ -17,7 +17,20 @@ export interface TrainingJobData {
   outDir?: string;
   /** The run's resolved configuration restricted to its trainer and dataset plugins. */
   config: ResolvedConfig;
-  request: { seq: number; seed: number; architecture: Architecture };
+  request: { seq: number; seed: number; architecture: Architecture; checkpointDir?: string; resumeFrom?: string };
+  /** Send intermediate results back as job progress and wait for each verdict (a scheduler listens). */
+  reports?: boolean;
+}
+
+/** Job progress carrying one intermediate result: the n-th point of this job. */
+export interface ReportProgress {
+  n: number;
+  point: CurvePoint;
+}
+
+/** Where the search leaves its verdict on the n-th point of a job ('1' stop, '0' go on), for the worker to read. */
+export function verdictKey(jobId: string, n: number): string {
+  return `coex:verdict:${jobId}:${n}`;
 }
 
 /**

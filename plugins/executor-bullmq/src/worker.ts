@@ -6,8 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { UserError, isUserError, loadTrainer, messageOf, type ResolvedConfig, type Trainer } from '@coex/core';
-import { DEFAULT_QUEUE, PROTOCOL, hashOf, type TrainingJobData, type TrainingOutcome } from './job';
+import { UserError, isUserError, loadTrainer, messageOf, type CurvePoint, type ResolvedConfig, type Trainer } from '@coex/core';
+import { DEFAULT_QUEUE, PROTOCOL, hashOf, verdictKey, type ReportProgress, type TrainingJobData, type TrainingOutcome } from './job';
+
+/** How long a worker waits for the search's verdict on an intermediate result, and how often it looks. */
+const VERDICT_WAIT_MS = 120_000;
+const VERDICT_POLL_MS = 20;
 import { DEFAULT_REDIS_URL_ENV, checkReachable, connectionOptions, givenUrl, resolveRedisUrl, scrub, tlsOptions, type TlsFiles } from './redis-url';
 
 export interface RunWorkerOptions {
@@ -132,6 +136,30 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWor
   const running = new Set<AbortController>();
   let releasing = false;
 
+  /**
+   * Intermediate results go to the search as job progress; the search leaves its verdict in Redis
+   * (one key per point), which this worker polls. Without an answer in VERDICT_WAIT_MS (the search
+   * is gone) the child trains on.
+   */
+  const reporter = (job: Job<TrainingJobData, TrainingOutcome>, signal: AbortSignal) => {
+    let n = 0;
+    return async (point: CurvePoint): Promise<boolean> => {
+      const progress: ReportProgress = { n: ++n, point };
+      await job.updateProgress(progress as unknown as object);
+      const client = await worker.getBackend().client;
+      const key = verdictKey(job.id!, progress.n);
+      for (const started = Date.now(); Date.now() - started < VERDICT_WAIT_MS && !signal.aborted; ) {
+        const verdict = await client.get(key);
+        if (verdict !== null) {
+          await client.del(key);
+          return verdict === '1';
+        }
+        await new Promise((resolve) => setTimeout(resolve, VERDICT_POLL_MS));
+      }
+      return false;
+    };
+  };
+
   const trainJob = async (job: Job<TrainingJobData, TrainingOutcome>, token?: string): Promise<TrainingOutcome> => {
     const data = job.data;
     if (data?.protocol !== PROTOCOL) {
@@ -147,7 +175,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWor
       const result = await cache.use(data.config, dir, outDir, (trainer) => {
         // Released while its trainer was loading: do not start.
         if (controller.signal.aborted) throw new Error('aborted');
-        return trainer.train({ ...data.request, signal: controller.signal });
+        return trainer.train({ ...data.request, signal: controller.signal, ...(data.reports ? { report: reporter(job, controller.signal) } : {}) });
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       log(`trial ${seq}: done in ${seconds} s, accuracy ${typeof result.accuracy === 'number' ? result.accuracy.toFixed(4) : result.accuracy}`);

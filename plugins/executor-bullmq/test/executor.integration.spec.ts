@@ -75,6 +75,24 @@ describe('executor-bullmq with Redis', function () {
     expect(job!.returnvalue).to.include({ ok: false });
   });
 
+  it('carries learning curves to the search as job progress and the verdicts back: the same stopping decisions as in process', async () => {
+    const q = queue('curves');
+    await startWorker(q, 'w1');
+    await startWorker(q, 'w2');
+    const sets = ['trainer.epochs=4', 'budget.candidates=16'];
+    const asha = ['scheduler-asha', { minResource: 1, reductionFactor: 2, maxResource: 4 }] as const;
+    const distributed = await tinyRun(path.join(tempDir(), 'run'), sets, [[...asha], ['executor-bullmq', { redis: url, queue: q, checkInterval: 1 }]]);
+    const local = await tinyRun(path.join(tempDir(), 'run'), sets, [[...asha]]);
+    const decisions = (trials: Trial[]) => trials.map((t) => ({
+      seq: t.seq, status: t.status, accuracy: t.metrics.accuracy, curve: t.curve, stoppedReason: t.stoppedReason, promotedIn: t.promotions?.map((p) => p.batch),
+    }));
+    expect(distributed.status).to.equal('finished');
+    expect(decisions(distributed.stored)).to.deep.equal(decisions(local.stored));
+    expect(distributed.stored.filter((t) => t.status === 'stopped').length).to.be.at.least(1);
+    expect(distributed.stored.filter((t) => t.promotions?.length).length, 'continued from a checkpoint on a worker').to.be.at.least(1);
+    expect(new Set(distributed.stored.map((t) => t.worker))).to.deep.equal(new Set(['w1', 'w2']));
+  });
+
   it('a worker with another version of the trainer plugin fails the job with that message, without retrying it', async () => {
     const q = queue('version');
     await startWorker(q, 'w1');

@@ -117,7 +117,7 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   private async runOn(slot: Slot, job: Job): Promise<void> {
-    const { signal, ...request } = job.request;
+    const { signal, report, ...request } = job.request;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (error: Error | undefined, result?: TrainingResult, replace = false) => {
@@ -154,12 +154,19 @@ export class WorkerPoolExecutor implements Executor {
     slot.worker.on('message', (m: FromWorker) => {
       if (m.type === 'result') finish(undefined, m.result as TrainingResult);
       else if (m.type === 'error') finish(new Error(m.message));
+      else if (m.type === 'report' && report) {
+        // The scheduler judges in the main process; its verdict goes back to the waiting trainer.
+        report(m.point).then(
+          (stop) => { if (!settled) slot.worker.postMessage({ type: 'verdict', id: m.id, n: m.n, stop } satisfies ToWorker); },
+          (error: Error) => finish(error, undefined, true),
+        );
+      }
     });
     if (this.options.timeLimit > 0) {
       timer = setTimeout(() => finish(new Error(`exceeded the time limit of ${this.options.timeLimit} s (executor.timeLimit)`), undefined, true),
         this.options.timeLimit * 1000);
     }
-    slot.worker.postMessage({ type: 'train', id: request.seq, request });
+    slot.worker.postMessage({ type: 'train', id: request.seq, request, reports: !!report } satisfies ToWorker);
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ describe('executor-pool', function () {
   it('trains in two worker threads and reproduces the in-process run exactly', async () => {
     const pooled = await run(['trainer.delayMs=20']);
     const inProcess = await run(['trainer.delayMs=20'], false);
-    expect(pooled.summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0 });
+    expect(pooled.summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0, stopped: 0 });
     expect(new Set(pooled.trials.map((t) => t.worker))).to.deep.equal(new Set(['thread-1', 'thread-2']));
     const front = (r: typeof pooled) => summarizeTrials(r.trials, r.config.objectives).pareto;
     expect(front(pooled)).to.deep.equal(front(inProcess));
@@ -46,7 +46,7 @@ describe('executor-pool', function () {
       'executor.maxMemoryMB=64',
     ]);
     expect(summary.status).to.equal('finished');
-    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 8, failed: 4 });
+    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 8, failed: 4, stopped: 0 });
     expect(trials[1].error).to.match(/exited unexpectedly with code 3/);
     expect(trials[4].error).to.match(/ran out of memory \(limit 64 MB\)/);
     expect(trials[6].error).to.match(/exceeded the time limit of 3 s/);

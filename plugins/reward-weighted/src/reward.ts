@@ -67,7 +67,9 @@ export class WeightedReward implements RewardFunction {
     if (trial.status === 'pruned' || trial.status === 'failed') return s.penalty;
     if (s.mode === 'hardware') return this.efficiencyTerm(trial, this.efficiencyOf(trial));
     const accuracy = trial.metrics.accuracy;
-    if (trial.status !== 'done' || typeof accuracy !== 'number' || !Number.isFinite(accuracy)) return s.penalty;
+    // A child a scheduler stopped early is scored on its last intermediate accuracy (docs/early-stopping.md).
+    const trained = trial.status === 'done' || trial.status === 'stopped';
+    if (!trained || typeof accuracy !== 'number' || !Number.isFinite(accuracy)) return s.penalty;
     const accuracyTerm = normalize(accuracy, s.accuracyBounds);
     const efficiency = this.efficiencyOf(trial);
     // Accuracy-only NAS: no hardware in the loop, so the reward is the accuracy term alone.

@@ -72,6 +72,12 @@ describe('reward-weighted: the formula, checked by hand', () => {
     expect(reward(trial({ throughput: 900 }, { status: 'pruned' }), { mode: 'hardware' })).to.equal(-1);
   });
 
+  it('a child stopped early is scored like a trained one, on its last intermediate accuracy', () => {
+    const metrics = { accuracy: 0.55, throughput: 900 };
+    expect(reward(trial(metrics, { status: 'stopped' }))).to.equal(reward(trial(metrics)));
+    expect(reward(trial(metrics, { status: 'stopped' }))).to.be.above(-1);
+  });
+
   it('accuracy-only NAS (no hardware metrics): the reward is norm(accuracy)', () => {
     expect(reward(trial({ accuracy: 0.82 }))).to.be.closeTo(0.6, 1e-12);
     expect(reward(trial({ accuracy: 0.82 }), { efficiencyBounds: undefined })).to.be.closeTo(0.6, 1e-12);

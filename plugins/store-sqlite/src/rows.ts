@@ -1,6 +1,7 @@
 // Records <-> table rows. Absent optional fields are NULL in a row and absent again when read.
 import type {
   Candidate,
+  CurvePoint,
   HardwareMetrics,
   Metrics,
   RunRecord,
@@ -18,7 +19,7 @@ type Row = Record<string, unknown>;
 
 const TRIAL_FIELDS = [
   'seq', 'batch', 'seed', 'status', 'candidate', 'hardware', 'violations', 'prunedReason', 'training',
-  'error', 'metrics', 'reward', 'timings', 'worker', 'startedAt', 'finishedAt',
+  'error', 'metrics', 'reward', 'timings', 'worker', 'startedAt', 'finishedAt', 'curve',
 ] as const;
 
 export function trialToRow(runId: string, trial: Trial): Row {
@@ -41,6 +42,7 @@ export function trialToRow(runId: string, trial: Trial): Row {
     started_at: trial.startedAt ?? null,
     finished_at: trial.finishedAt ?? null,
     extra: extraFields(trial, TRIAL_FIELDS),
+    curve: toJson(trial.curve),
   };
 }
 
@@ -73,6 +75,7 @@ export function trialFromRow(row: Row, file = 'the store'): Trial {
     worker: row.worker ?? undefined,
     startedAt: row.started_at ?? undefined,
     finishedAt: row.finished_at ?? undefined,
+    curve: fromJson(row.curve) as CurvePoint[] | undefined,
   });
 }
 

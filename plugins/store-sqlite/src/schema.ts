@@ -12,7 +12,7 @@ export const PLUGIN_NAME = '@coex/plugin-store-sqlite';
 export const APPLICATION_ID = 0x436f6578;
 
 /** The schema version SCHEMA_SQL creates; must equal core's STORE_SCHEMA_VERSION. */
-export const LATEST_SCHEMA_VERSION = 1;
+export const LATEST_SCHEMA_VERSION = 2;
 
 const META_SQL = `
 CREATE TABLE meta (
@@ -73,7 +73,12 @@ CREATE TABLE controller_state (
   updated_at TEXT NOT NULL
 );`;
 
-export const SCHEMA_SQL = META_SQL + TABLES_SQL;
+// Version 2: each trial's learning curve (JSON list of points). Added the same way to a fresh file
+// and to a migrated one, so both end with the same table definition.
+const CURVE_COLUMN_SQL = `
+ALTER TABLE trials ADD COLUMN curve TEXT;`;
+
+export const SCHEMA_SQL = META_SQL + TABLES_SQL + CURVE_COLUMN_SQL;
 
 /**
  * Version 0 is the layout of pre-release builds: the data tables without the meta table and
@@ -90,6 +95,15 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { from: 0, to: 1, description: 'add the meta table that records the schema version', up: (db) => db.exec(META_SQL) },
+  {
+    from: 1,
+    to: 2,
+    description: "add the trials' learning-curve column (curves a version-1 store kept in `extra` move to it)",
+    up: (db) => {
+      db.exec(CURVE_COLUMN_SQL);
+      db.exec("UPDATE trials SET curve = json_extract(extra, '$.curve'), extra = json_remove(extra, '$.curve') WHERE json_valid(extra) AND json_type(extra, '$.curve') IS NOT NULL");
+    },
+  },
 ];
 
 export type FileState =

@@ -62,14 +62,14 @@ describe('store-sqlite: schema versions and foreign files', () => {
   it('refuses a file written by a newer schema, naming both versions, and leaves it untouched', async () => {
     await writeStore(file);
     const db = rawConnection(file);
-    db.exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'; UPDATE meta SET value = '9.0.0' WHERE key = 'coex_version'");
+    db.exec(`UPDATE meta SET value = '${STORE_SCHEMA_VERSION + 1}' WHERE key = 'schema_version'; UPDATE meta SET value = '9.0.0' WHERE key = 'coex_version'`);
     db.close();
     const before = fs.readFileSync(file);
     for (const readOnly of [false, true]) {
       const error = openError(file, { readOnly });
       expect(error).to.be.instanceOf(UserError);
       expect(error.message).to.equal(
-        `store file ${file} has schema version 2 (written by Coex 9.0.0), but this Coex (@coex/core ${CORE_VERSION}, ` +
+        `store file ${file} has schema version ${STORE_SCHEMA_VERSION + 1} (written by Coex 9.0.0), but this Coex (@coex/core ${CORE_VERSION}, ` +
           `@coex/plugin-store-sqlite) reads schema versions up to ${STORE_SCHEMA_VERSION}; upgrade Coex to open it`,
       );
     }
@@ -80,7 +80,7 @@ describe('store-sqlite: schema versions and foreign files', () => {
     beforeEach(async () => {
       await writeStore(file);
       const db = rawConnection(file);
-      db.exec('DROP TABLE meta');
+      db.exec('DROP TABLE meta; ALTER TABLE trials DROP COLUMN curve');
       db.pragma('application_id = 0');
       db.close();
     });
@@ -90,7 +90,7 @@ describe('store-sqlite: schema versions and foreign files', () => {
       expect(await store.listTrials('r1')).to.deep.equal([fullTrial(0), prunedTrial(1)]);
       expect(await store.getRun('r1')).to.deep.equal(run('r1'));
       await store.close();
-      expect(metaOf(file).schema_version).to.equal('1');
+      expect(metaOf(file).schema_version).to.equal(String(STORE_SCHEMA_VERSION));
 
       const backup = `${file}.schema-v0.bak`;
       const old = rawConnection(backup, true);
@@ -107,8 +107,38 @@ describe('store-sqlite: schema versions and foreign files', () => {
     it('is refused by a read-only open, which never changes files', () => {
       const error = openError(file, { readOnly: true });
       expect(error).to.be.instanceOf(UserError);
-      expect(error.message).to.match(/^store file .*coex\.db has schema version 0, older than this Coex's 1; .*a run or a resume/);
+      expect(error.message).to.match(/^store file .*coex\.db has schema version 0, older than this Coex's 2; .*a run or a resume/);
       expect(fs.existsSync(`${file}.schema-v0.bak`)).to.equal(false);
+    });
+  });
+
+  describe('a version-1 file (no curve column; a curve, if any, kept in the extra fields)', () => {
+    const curve = [
+      { step: 5, epoch: 0.5, accuracy: 0.25, loss: 2.1 },
+      { step: 10, epoch: 1, accuracy: 0.5, loss: 1.5 },
+    ];
+    beforeEach(async () => {
+      await writeStore(file);
+      const db = rawConnection(file);
+      db.exec("ALTER TABLE trials DROP COLUMN curve; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+      db.prepare('UPDATE trials SET extra = ? WHERE seq = 0').run(JSON.stringify({ curve }));
+      db.close();
+    });
+
+    it('opens read-only only after an upgrade, then shows each trial its curve from the new column', async () => {
+      expect(openError(file, { readOnly: true }).message).to.match(/schema version 1, older than this Coex's 2/);
+      const store = new SqliteStore(file);
+      expect(await store.listTrials('r1')).to.deep.equal([{ ...fullTrial(0), curve }, prunedTrial(1)]);
+      await store.close();
+      expect(metaOf(file).schema_version).to.equal('2');
+      const db = rawConnection(file, true);
+      const row = db.prepare('SELECT curve, extra FROM trials WHERE seq = 0').get() as { curve: string; extra: string | null };
+      db.close();
+      expect(JSON.parse(row.curve)).to.deep.equal(curve);
+      expect(row.extra === null || !('curve' in JSON.parse(row.extra))).to.equal(true);
+      const fresh = path.join(dir, 'fresh.db');
+      new SqliteStore(fresh).close();
+      expect(schemaOf(file)).to.deep.equal(schemaOf(fresh));
     });
   });
 

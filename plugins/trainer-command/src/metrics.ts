@@ -1,7 +1,9 @@
 // The metrics protocol: the command prints a JSON object on one line of stdout, with `accuracy`
 // (validation accuracy, a fraction in 0..1) and any other keys. The last such line wins, so a
-// script may print progress, even progress as JSON, before its final line.
-import type { TrainingResult } from '@coex/core';
+// script may print progress, even progress as JSON, before its final line. An intermediate result
+// (a learning-curve point, as NNI's report_intermediate_result) is a line
+// {"intermediate": {"accuracy": 0.71, "loss": 0.9, "epoch": 1, "step": 100, "images": 6400}}.
+import type { CurvePoint, TrainingResult } from '@coex/core';
 
 /** Keys with a meaning in Coex: checked when present, so a wrong unit fails loudly. */
 const FRACTIONS = ['accuracy', 'testAccuracy'] as const;
@@ -28,6 +30,10 @@ export class MetricsScanner {
   private lineCount = 0;
   private found?: { line: number; metrics: Record<string, unknown> };
   private lastProblem?: Diagnosis;
+  readonly curve: CurvePoint[] = [];
+
+  /** `onPoint` receives each intermediate result as it is read. */
+  constructor(private readonly onPoint?: (point: CurvePoint) => void) {}
 
   push(line: string): void {
     this.lineCount += 1;
@@ -43,6 +49,7 @@ export class MetricsScanner {
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) return;
     const metrics = value as Record<string, unknown>;
+    if ('intermediate' in metrics) return this.intermediate(metrics.intermediate);
     if (typeof metrics.accuracy !== 'number') {
       this.lastProblem = {
         line: this.lineCount,
@@ -53,6 +60,26 @@ export class MetricsScanner {
       return;
     }
     this.found = { line: this.lineCount, metrics };
+  }
+
+  private intermediate(value: unknown): void {
+    const p = (value ?? {}) as Record<string, unknown>;
+    const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+    if (!finite(p.accuracy) || !((p.accuracy as number) >= 0 && (p.accuracy as number) <= 1)) {
+      this.lastProblem = { line: this.lineCount, problem: `is an intermediate result without an accuracy in 0..1 (got ${show(p.accuracy)})` };
+      return;
+    }
+    const previous = this.curve.at(-1);
+    const epoch = finite(p.epoch) ? (p.epoch as number) : this.curve.length + 1;
+    const point: CurvePoint = {
+      step: finite(p.step) ? (p.step as number) : (previous?.step ?? 0) + 1,
+      epoch,
+      accuracy: p.accuracy as number,
+      loss: finite(p.loss) ? (p.loss as number) : Number.NaN,
+      ...(finite(p.images) ? { images: p.images as number } : {}),
+    };
+    this.curve.push(point);
+    this.onPoint?.(point);
   }
 
   /** The training result, or a MetricsError saying what the output lacked. */

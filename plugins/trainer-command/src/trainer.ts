@@ -53,20 +53,45 @@ export class CommandTrainer implements Trainer {
     const arch = writeTrialFile(trialFile({ seq, seed, architecture, dir, ...(dataset ? { dataset } : {}) }));
     const command = renderCommand(this.settings.command, { arch, seq: String(seq), seed: String(seed), dir });
     const logFile = path.join(dir, LOG_FILE);
-    const metrics = new MetricsScanner();
+    // A scheduler's stop verdict ends the command like an abort; the trial is then `stopped`.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let stoppedAt: number | undefined; // curve length at the point that stopped it
+    let reports = Promise.resolve();
+    const metrics = new MetricsScanner((point) => {
+      const index = metrics.curve.length;
+      reports = reports.then(async () => {
+        if (stoppedAt !== undefined || !request.report) return;
+        if (await request.report(point)) {
+          stoppedAt = index;
+          stop.abort();
+        }
+      });
+    });
     const outcome = await runCommand({
       command,
       cwd: this.settings.cwd,
       // Unbuffered Python: progress reaches the log (and a timed-out trial's message) as it is printed.
       env: { ...process.env, PYTHONUNBUFFERED: '1', ...this.settings.env,
-        COEX_ARCH: arch, COEX_SEQ: String(seq), COEX_SEED: String(seed), COEX_TRIAL_DIR: dir },
+        COEX_ARCH: arch, COEX_SEQ: String(seq), COEX_SEED: String(seed), COEX_TRIAL_DIR: dir,
+        ...(request.resumeFrom ? { COEX_RESUME_FROM: request.resumeFrom } : {}) },
       timeout: this.settings.timeout,
       killAfter: this.settings.killAfter,
-      signal,
+      signal: stop.signal,
       tailLines: this.settings.tailLines,
       logFile,
       onStdoutLine: (line) => metrics.push(line),
     });
+    signal?.removeEventListener('abort', onAbort);
+    await reports;
+    if (stoppedAt !== undefined && !signal?.aborted) {
+      // Lines read while the verdict was on its way are not part of the stopped trial's curve.
+      const curve = metrics.curve.slice(0, stoppedAt);
+      const last = curve.at(-1)!;
+      // The command keeps its own state in its trial folder: a promotion runs it again with COEX_RESUME_FROM.
+      return { accuracy: last.accuracy, loss: last.loss, curve, stopped: true, checkpoint: dir, seconds: outcome.seconds, backend: 'command' };
+    }
     const failure = this.failureOf(outcome, seq);
     if (failure) {
       const error = new Error(`${failure.message}: ${command}\n${this.outputSection(outcome.tail, logFile)}`);
@@ -79,7 +104,7 @@ export class CommandTrainer implements Trainer {
     } catch (error) {
       throw new Error(`${messageOf(error)}\ncommand: ${command}\n${this.outputSection(outcome.tail, logFile)}`);
     }
-    return { ...result, seconds: result.seconds ?? outcome.seconds, backend: result.backend ?? 'command' };
+    return { ...result, ...(metrics.curve.length ? { curve: metrics.curve } : {}), seconds: result.seconds ?? outcome.seconds, backend: result.backend ?? 'command' };
   }
 
   private datasetOnce(): Promise<TrialDataset | undefined> {

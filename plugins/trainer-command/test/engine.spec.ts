@@ -27,7 +27,7 @@ describe('trainer-command in a run', () => {
     const { summary, trials, run } = await runWith(scratch.dir, `node ${EXAMPLE} {arch}`);
     expect(run.roleProviders().trainer).to.equal('@coex/plugin-trainer-command');
     expect(summary.status).to.equal('finished');
-    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0 });
+    expect(summary.counts).to.deep.equal({ sampled: 12, pruned: 0, trained: 12, failed: 0, stopped: 0 });
     for (const trial of trials) {
       // Computed from what the engine holds, so the trial file carried the right architecture and seed.
       expect(trial.metrics.accuracy).to.equal(pseudoAccuracy(trial.candidate.architecture, trial.seed));
@@ -46,7 +46,7 @@ describe('trainer-command in a run', () => {
     `);
     const { summary, trials } = await runWith(scratch.dir, `node ${script}`, 6);
     expect(summary.status).to.equal('finished');
-    expect(summary.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 5, failed: 1 });
+    expect(summary.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 5, failed: 1, stopped: 0 });
     expect(trials[2].status).to.equal('failed');
     expect(trials[2].reward).to.equal(-1);
     expect(trials[2].error).to.match(/^command exited with code 3: node .*flaky\.js\n.*\n {2}\| CUDA error: out of memory$/);

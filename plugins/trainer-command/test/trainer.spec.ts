@@ -68,6 +68,25 @@ describe('trainer-command: running a command per trial', () => {
     expect(log).to.contain('epoch 1: loss 0.9').and.contain('a warning on stderr').and.contain('done');
   });
 
+  it('reads intermediate results (NNI-style report lines) as the learning curve, and stops the command on a verdict', async () => {
+    const script = scratch.script('curve.js', `
+      for (let epoch = 1; epoch <= 3; epoch++) console.log(JSON.stringify({ intermediate: { epoch, step: epoch * 10, images: epoch * 640, accuracy: epoch / 4, loss: 1 / epoch } }));
+      console.log(JSON.stringify({ intermediate: { epoch: 4 } }));
+      setTimeout(() => console.log(JSON.stringify({ accuracy: 0.9 })), 300);
+    `);
+    const trainer = await nodeTrainer(script);
+    const straight = await trainer.train(request());
+    expect(straight.accuracy).to.equal(0.9);
+    expect(straight.stopped).to.equal(undefined);
+    expect(straight.curve).to.deep.equal([1, 2, 3].map((epoch) => ({ step: epoch * 10, epoch, images: epoch * 640, accuracy: epoch / 4, loss: 1 / epoch })));
+    const seen: number[] = [];
+    const stopped = await trainer.train({ ...request(4), report: async (p) => (seen.push(p.epoch), p.epoch === 2) });
+    expect(seen).to.deep.equal([1, 2]);
+    expect(stopped).to.include({ accuracy: 0.5, loss: 0.5, stopped: true, backend: 'command' });
+    expect(stopped.curve).to.have.length(2);
+    expect(stopped.checkpoint).to.equal(path.join(scratch.dir, 'run', 'trials', '4'));
+  });
+
   it('a non-zero exit fails the trial with the exit code and the last 20 lines of output', async () => {
     const script = scratch.script('fail.js', `
       for (let i = 0; i < 30; i++) console.error('line ' + i);

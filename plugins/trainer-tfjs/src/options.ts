@@ -35,6 +35,11 @@ export const trainerOptionsSchema = z.object({
   earlyStopping: z.number().int().min(0).default(0),
   /** One loss-curve point every this many steps; 0 = one point per epoch (mean training loss). */
   lossEvery: z.number().int().min(0).default(0),
+  /**
+   * A learning-curve point (validation accuracy and loss) every this many steps, besides the one at
+   * the end of every epoch; 0 = at epoch ends only. What early-stopping schedulers judge on.
+   */
+  reportEvery: z.number().int().min(0).default(0),
   /** 'auto': tfjs-node if it loads, else wasm (with this plugin's training kernels), else cpu. */
   backend: z.enum(BACKENDS).default('auto'),
   /** Seconds per trial; a trial that runs longer is rejected with a TimeLimitError. */

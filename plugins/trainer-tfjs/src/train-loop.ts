@@ -2,7 +2,8 @@
 // shuffling, the learning-rate schedule, BatchNorm moving statistics, early stopping, abort and
 // time-limit checks between batches, a NaN check on every step's loss, and scoring at the end.
 import * as tf from '@tensorflow/tfjs';
-import { Rng, UserError, deriveSeed, type Architecture, type DataSplit, type DatasetSplits, type TrainingResult } from '@coex/core';
+import { Rng, UserError, deriveSeed, type Architecture, type CurvePoint, type DataSplit, type DatasetSplits, type TrainingResult } from '@coex/core';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { onBackend, type BackendName } from './backend';
 import { AbortError, NonFiniteLossError, TimeLimitError } from './errors';
 import { asChainCnn, buildChainModel, type ChainModel, type ChainNetwork } from './model';
@@ -27,7 +28,7 @@ export interface TfjsTrainingResult extends TrainingResult {
   epochs: number;
   steps: number;
   validationLoss: number;
-  /** Validation accuracy after each epoch (only when early stopping validates every epoch). */
+  /** Validation accuracy after each epoch. */
   accuracyCurve?: number[];
   stoppedEarly?: boolean;
   /** model.json of the saved model, when saving was asked for. */
@@ -44,6 +45,11 @@ export interface TrainChildRequest {
   signal?: AbortSignal;
   /** Folder to save the trained model to. */
   saveDir?: string;
+  /** Receives each intermediate result; true stops training (the state is saved to checkpointDir). */
+  report?: (point: CurvePoint) => Promise<boolean>;
+  checkpointDir?: string;
+  /** A checkpoint folder to continue from (a promoted trial). */
+  resumeFrom?: string;
 }
 
 /** Throws a UserError when the network and the dataset disagree on shape, classes or labels. */
@@ -167,17 +173,41 @@ export async function trainChild(request: TrainChildRequest): Promise<TfjsTraini
   try {
     const stepsPerEpoch = Math.ceil(data.train.count / options.batchSize);
     const totalSteps = stepsPerEpoch * options.epochs;
-    const curve = new LossCurve(options.lossEvery);
+    const lossCurve = new LossCurve(options.lossEvery);
     const throughput = new Throughput();
     const stopping = options.earlyStopping > 0 ? new EarlyStopping(options.earlyStopping) : undefined;
     const score = (split: DataSplit) => on(() => evaluate(chain.net, split, data.shape, options.evalBatchSize));
+    const curve: CurvePoint[] = [];
     let step = 0;
     let epochLoss = Number.NaN;
-    let epochsRun = 0;
-    let lastValidation: { accuracy: number; loss: number } | undefined;
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    if (request.resumeFrom) {
+      const position = await loadCheckpoint(request.resumeFrom, chain.net, optimizer, on);
+      step = position.step;
+      epochLoss = position.epochLoss;
+      Object.assign(lossCurve, position.lossCurve);
+      if (stopping && position.stopping) Object.assign(stopping, position.stopping);
+      curve.push(...position.curve);
+    }
+    const imagesAfter = (steps: number) => {
+      const epochs = Math.floor(steps / stepsPerEpoch);
+      const rest = steps % stepsPerEpoch;
+      return epochs * data.train.count + Math.min(rest * options.batchSize, data.train.count);
+    };
+    let lastValidation: { accuracy: number; loss: number; step: number } | undefined;
+    let stopped = false;
+    /** Scores the validation split as a learning-curve point; true when the scheduler stops the trial here. */
+    const reportPoint = async (where: string): Promise<boolean> => {
+      checkStop(`before validating ${where}`);
+      const v = score(data.validation);
+      lastValidation = { ...v, step };
+      const point: CurvePoint = { step, epoch: step / stepsPerEpoch, accuracy: v.accuracy, loss: v.loss, images: imagesAfter(step) };
+      curve.push(point);
+      return request.report ? request.report(point) : false;
+    };
+    const startEpoch = Math.floor(step / stepsPerEpoch) + 1;
+    training: for (let epoch = startEpoch; epoch <= options.epochs; epoch++) {
       const order = new Rng(deriveSeed(request.seed, 'shuffle', epoch)).shuffle(Array.from({ length: data.train.count }, (_, i) => i));
-      for (let b = 0; b < stepsPerEpoch; b++) {
+      for (let b = step % stepsPerEpoch; b < stepsPerEpoch; b++) {
         await yieldToEventLoop(); // lets the abort signal and other trials in
         checkStop(`at epoch ${epoch}, step ${b + 1}`);
         const stepStarted = performance.now();
@@ -189,24 +219,30 @@ export async function trainChild(request: TrainChildRequest): Promise<TfjsTraini
         if (!Number.isFinite(loss)) {
           throw new NonFiniteLossError(`NaN loss at epoch ${epoch}, step ${b + 1}${Number.isNaN(loss) ? '' : ` (the loss was ${loss})`}`);
         }
-        curve.addStep(loss, indices.length);
+        lossCurve.addStep(loss, indices.length);
+        // Every reportEvery steps inside an epoch (the epoch's end reports below).
+        if (options.reportEvery > 0 && step % options.reportEvery === 0 && b < stepsPerEpoch - 1) {
+          if (await reportPoint(`step ${step}`)) { stopped = true; break training; }
+        }
       }
-      epochLoss = curve.endEpoch();
-      epochsRun = epoch;
-      if (stopping) {
-        checkStop(`before validating epoch ${epoch}`);
-        lastValidation = score(data.validation);
-        if (stopping.shouldStop(epoch, lastValidation.accuracy)) break;
-      }
+      epochLoss = lossCurve.endEpoch();
+      if (await reportPoint(`epoch ${epoch}`)) { stopped = true; break; }
+      if (stopping && stopping.shouldStop(epoch, lastValidation!.accuracy)) break;
+    }
+    const epochsRun = Math.ceil(step / stepsPerEpoch);
+    let checkpoint: string | undefined;
+    if (stopped && request.checkpointDir) {
+      const position = { step, epochLoss, lossCurve: { ...lossCurve }, stopping: stopping && { ...stopping }, curve };
+      checkpoint = await saveCheckpoint(request.checkpointDir, chain.net, optimizer, position, on);
     }
     checkStop('before scoring');
-    const validation = lastValidation ?? score(data.validation);
-    const test = data.test && data.test.count > 0 ? score(data.test) : undefined;
+    const validation = lastValidation?.step === step ? lastValidation : score(data.validation);
+    const test = !stopped && data.test && data.test.count > 0 ? score(data.test) : undefined;
     const result: TfjsTrainingResult = {
       accuracy: validation.accuracy,
       ...(test ? { testAccuracy: test.accuracy } : {}),
       loss: epochLoss,
-      lossCurve: curve.finish(),
+      lossCurve: lossCurve.finish(),
       validationLoss: validation.loss,
       params: chain.params,
       seconds: 0,
@@ -214,7 +250,12 @@ export async function trainChild(request: TrainChildRequest): Promise<TfjsTraini
       imagesPerSecond: throughput.imagesPerSecond(),
       epochs: epochsRun,
       steps: step,
-      ...(stopping ? { accuracyCurve: stopping.accuracies, stoppedEarly: epochsRun < options.epochs } : {}),
+      images: imagesAfter(step),
+      curve,
+      accuracyCurve: curve.filter((p) => Number.isInteger(p.epoch)).map((p) => p.accuracy),
+      ...(stopping ? { stoppedEarly: epochsRun < options.epochs } : {}),
+      ...(stopped ? { stopped: true } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
     };
     if (request.saveDir) result.savedTo = await saveModel(chain.model, request.saveDir);
     result.seconds = elapsed();

@@ -56,6 +56,9 @@ export class TfjsTrainer implements Trainer {
       backend: backend.name,
       signal: request.signal,
       saveDir,
+      report: request.report,
+      checkpointDir: request.checkpointDir,
+      resumeFrom: request.resumeFrom,
     });
   }
 
