@@ -133,6 +133,12 @@ export async function prepareBackend(preference: BackendPreference): Promise<Bac
   const choice = await initialise(preference);
   const restore = previous || (loadTfjsNode().loaded ? 'tensorflow' : 'cpu');
   if (tf.getBackend() !== restore) await tf.setBackend(restore);
+  // Small bookkeeping tensors outside a training section (the optimizer's state at a checkpoint)
+  // land on this default backend; on cpu its first one would print the "install tfjs-node" banner
+  // into the run's output, which the README's backend notes already cover. `firstUse` is the cpu
+  // backend's own flag for that banner (as controller-rl sets it).
+  const cpu = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
+  if (cpu && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
   return choice;
 }
 

