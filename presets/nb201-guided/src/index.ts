@@ -1,7 +1,7 @@
 // Predictor-guided regularized evolution on NAS-Bench-201 (BANANAS-style): the evolution controller
 // breeds a batch of 20 children (parents by tournament over all trained cells), predictor-ensemble queries the one with the highest expected
 // improvement in validation accuracy and prunes the other 19 by prediction (not queries); pruned
-// children do not join the aging population. The first batch (20 random cells) is queried in full,
+// children do not join the population. The first batch (20 random cells) is queried in full,
 // as the predictor prunes nothing before `minTrained` trained trials. Otherwise as nb201-evolution,
 // so the same `--set trainer.* / hardware.* / space.*` options apply.
 import { definePreset } from '@coex/core';
