@@ -9,7 +9,7 @@ export { PLUGIN_NAME, PLUGIN_VERSION, OPTIMIZERS, SCHEDULES, trainerOptionsSchem
 export type { TorchTrainerOptions, TorchTrainerOptionsInput } from './options';
 export { TorchTrainer, HARD_LIMIT_GRACE } from './trainer';
 export type { TorchTrainerSettings, TorchTrainingResult } from './trainer';
-export type { CurvePoint } from './curve';
+export type { CurvePoint } from '@coex/core';
 export { DEFAULT_PYTHONS, interpreterCandidates, resolveInterpreter } from './interpreter';
 export type { PythonInterpreter } from './interpreter';
 export { writeDataFiles, toNchw, MANIFEST_FILE } from './data-files';
@@ -25,8 +25,8 @@ export default definePlugin({
   apply(ctx, options) {
     // At run start, before any child is sampled: a missing PyTorch is a UserError (exit 2), not a failed trial per child.
     ctx.hooks.runStart.tap(PLUGIN_NAME, () => void resolveInterpreter(options.python));
+    // Learning-curve points reach the scheduler through each request's `report` (see TorchTrainer.train).
     ctx.provide('trainer', async (roles) =>
-      // TODO(curves): pass onCurve here to report each learning-curve point live (issue 14's hook).
       new TorchTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.outDir, log: (message) => ctx.log(message) }),
     );
   },

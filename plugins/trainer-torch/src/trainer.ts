@@ -4,8 +4,7 @@
 // per trainer (with the run's seed) and written once as binary files the processes memory-map.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, isChainCnn, validateChainCnn, type Dataset, type DatasetSplits, type Trainer, type TrainingResult, type TrainRequest } from '@coex/core';
-import type { CurvePoint } from './curve';
+import { UserError, isChainCnn, validateChainCnn, type CurvePoint, type Dataset, type DatasetSplits, type Trainer, type TrainingResult, type TrainRequest } from '@coex/core';
 import { writeDataFiles } from './data-files';
 import { resolveInterpreter, type PythonInterpreter } from './interpreter';
 import { PLUGIN_NAME, PYTHON_OPTIONS, type TorchTrainerOptions } from './options';
@@ -136,6 +135,11 @@ export class TorchTrainer implements Trainer {
       (timeLimit + HARD_LIMIT_GRACE) * 1000);
     }
     const curve: CurvePoint[] = [];
+    // A scheduler's stop (request.report resolving true) ends the child where it is: its process is
+    // stopped like an aborted one, and the result is the last point's. No state is saved, so a
+    // promoted child trains again from scratch (trainer-tfjs continues from its checkpoint).
+    let stoppedAt: CurvePoint | undefined;
+    const stopError = () => namedError('StoppedByScheduler', `trial ${seq} stopped by the scheduler`);
     try {
       const { pid, torch } = await proc.ready;
       const options = Object.fromEntries(PYTHON_OPTIONS.map((k) => [k, this.options[k]]));
@@ -144,14 +148,21 @@ export class TorchTrainer implements Trainer {
         { type: 'train', id: seq, seed: request.seed, architecture: request.architecture, data: data.manifest, options, ...(saveDir ? { saveDir } : {}) },
         (point) => {
           curve.push(point);
-          // TODO(curves): this is where a point is reported live (the learning-curve hook of issue
-          // 14): index.ts passes onCurve; the lead wires it at merge. Until then points arrive with the result.
           this.settings.onCurve?.(seq, point);
+          void request.report?.(point).then((stop) => {
+            if (!stop || stoppedAt) return;
+            stoppedAt = point;
+            proc.kill(stopError());
+          });
         },
       );
       if (!this.closed) this.idle.push(proc); // a trial that failed inside Python leaves the process usable
       return { ...result, curve: (result.curve as CurvePoint[] | undefined) ?? curve, pid, torch } as TorchTrainingResult;
     } catch (error) {
+      if (stoppedAt && !signal?.aborted) {
+        const upTo = curve.slice(0, curve.indexOf(stoppedAt) + 1);
+        return { accuracy: stoppedAt.accuracy, loss: stoppedAt.loss, curve: upTo, backend: 'torch', stopped: true } as TorchTrainingResult;
+      }
       // Aborted, stopped by the hard limit or dead: gone for good. Failed inside Python: still usable.
       if (proc.alive && !this.closed) this.idle.push(proc);
       // Aborted while Python was still starting: the process died of the stop, the trial of the abort.

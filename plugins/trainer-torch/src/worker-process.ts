@@ -4,8 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Architecture } from '@coex/core';
-import type { CurvePoint } from './curve';
+import type { Architecture, CurvePoint } from '@coex/core';
 
 export const WORKER_SCRIPT = path.join(__dirname, '..', 'python', 'coex_torch_worker.py');
 

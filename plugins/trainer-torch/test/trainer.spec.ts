@@ -88,6 +88,19 @@ describe('trainer-torch', function () {
     expect(next.pid).to.not.equal(pid);
   });
 
+  it('a scheduler\'s stop ends the child at that point with stopped: true; the next child trains in a new process', async () => {
+    const t = trainer({ epochs: 3 });
+    const asked: number[] = [];
+    const stopped = await t.train({ seq: 5, seed: 1, architecture: ARCH, report: async (p) => (asked.push(p.epoch), p.epoch >= 1) });
+    expect(stopped.stopped).to.equal(true);
+    expect(stopped.curve.map((p) => p.epoch)).to.deep.equal([1]);
+    expect(stopped.accuracy).to.equal(stopped.curve[0].accuracy);
+    expect(asked[0]).to.equal(1);
+    const next = await t.train({ seq: 6, seed: 1, architecture: ARCH });
+    expect(next.stopped).to.equal(undefined);
+    expect(next.curve.map((p) => p.epoch)).to.deep.equal([1, 2, 3]);
+  });
+
   it('a trial over trainer.timeLimit fails with a TimeLimitError; its process stays for the next child', async () => {
     const t = trainer({ timeLimit: 1e-6 });
     const error = await rejection(t.train({ seq: 5, seed: 1, architecture: ARCH }));
