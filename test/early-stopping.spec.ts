@@ -124,7 +124,7 @@ describe('early stopping through the CLI (tiny preset, fake learning curves, ASH
     await new Promise((r) => child.on('exit', r));
     const partial = JSON.parse(coex(['show', dir, '--json']).stdout);
     expect(partial.counts.sampled).to.be.below(20);
-    const resumed = coex(['resume', dir]);
+    const resumed = coex(['resume', '--trust-folder', dir]);
     expect(resumed.status, resumed.stderr).to.equal(0);
     const ref = exported(reference);
     expect(ref.filter((r) => r.status === 'stopped').length).to.be.at.least(1);

@@ -29,7 +29,7 @@ export interface RunNumbers {
   counts: RunCounts;
   stageSeconds: Record<string, number>;
   bestAccuracy: number | null;
-  /** Trained children (done and failed), the x axis of the hypervolume curve. */
+  /** Trained children (done, failed and stopped), the x axis of the hypervolume curve. */
   trainedChildren: number;
   /** Hypervolume of the run's final front (normalised objectives). */
   hypervolume: number;
@@ -175,7 +175,8 @@ export interface ReportNumbers {
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const trained = (t: Trial) => t.status === 'done' || t.status === 'failed';
+// A child stopped early by a scheduler was trained too (for part of its budget).
+const trained = (t: Trial) => t.status === 'done' || t.status === 'failed' || t.status === 'stopped';
 const activeRuns = (arm: ArmData) => arm.runs.filter((r) => r.status !== 'not started');
 /** How many accuracy levels the "at several accuracy levels" tables show, evenly spaced. */
 const LEVELS = 5;
@@ -188,10 +189,6 @@ const reaching = (run: RunData, level: number) =>
 function bestAt(run: RunData, level: number, metric: string): number | null {
   const xs = reaching(run, level).map((t) => t.metrics[metric]).filter(finite);
   return xs.length ? Math.max(...xs) : null;
-}
-
-function addCounts(a: RunCounts, b: RunCounts): RunCounts {
-  return { sampled: a.sampled + b.sampled, pruned: a.pruned + b.pruned, trained: a.trained + b.trained, failed: a.failed + b.failed };
 }
 
 function stageSeconds(trials: readonly Trial[]): Record<string, number> {
@@ -494,7 +491,7 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
       fronts: single
         ? 'The Pareto fronts are the non-dominated trained trials of the run (accuracy and the hardware metric both maximised).'
         : 'Pareto fronts pool the trained trials of all seeds of an arm (what the arm found over the whole study); the spread over seeds is in the hypervolume bands and the statistics.',
-      hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')}${single ? '' : ' of the baseline arm'}, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done or failed, in trial order); a run with fewer trained children keeps its final value.`,
+      hypervolume: `objectives ${objectives.map((o) => `${o.metric} (${o.goal})`).join(', ')}${single ? '' : ' of the baseline arm'}, each scaled to [0, 1] between its worst value (the reference point) and its best value over all arms and seeds; the hypervolume of the front of the first k trained children (done, failed or stopped early, in trial order); a run with fewer trained children keeps its final value.`,
       threshold: 'equal accuracy: per run, the best value among its trained trials whose validation accuracy reaches the threshold.',
       levels: 'the same at 5 accuracy levels evenly spaced from the threshold to the highest best accuracy of any run: one threshold hangs on each run\'s single best network above it, several show whether an arm is ahead across accuracies; runs that reach no trial at a level are left out of its mean.',
       specMisses: (single

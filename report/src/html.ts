@@ -32,20 +32,23 @@ const text = (s: string, cls?: string) => `<td${cls ? ` class="${cls}"` : ''}>${
 const head = (cells: string[]) => `<thead><tr>${cells.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead>`;
 const interval = (ci: [number, number] | null, format: (x: number) => string) => (ci ? `[${format(ci[0])}, ${format(ci[1])}]` : '–');
 
+/** The counts by status, a column each (`stopped`: stopped early by a scheduler). */
+const COUNT_KEYS = ['sampled', 'pruned', 'trained', 'stopped', 'failed'] as const;
+
 function countsTable(numbers: ReportNumbers): string {
   const rows = numbers.arms.map((a) =>
     `<tr data-arm="${escapeHtml(a.label)}">${text(a.label)}${num(a.runs.length, 'number', 'runs')}` +
-    (['sampled', 'pruned', 'trained', 'failed'] as const).map((k) => num(a.counts[k], 'number', k)).join('') +
+    COUNT_KEYS.map((k) => num(a.counts[k] ?? 0, 'number', k)).join('') +
     STAGES.map((s) => num(a.stageSeconds[s], 'number', `seconds.${s}`)).join('') + '</tr>');
-  return `<table id="counts">${head(['arm', 'runs', 'sampled', 'pruned', 'trained', 'failed', ...STAGES.map((s) => `${s} (s)`)])}<tbody>${rows.join('')}</tbody></table>`;
+  return `<table id="counts">${head(['arm', 'runs', ...COUNT_KEYS, ...STAGES.map((s) => `${s} (s)`)])}<tbody>${rows.join('')}</tbody></table>`;
 }
 
 function runsTable(numbers: ReportNumbers): string {
   const rows = numbers.arms.flatMap((a) => a.runs.map((r) =>
     `<tr data-run="${escapeHtml(r.id)}">${text(r.id)}${num(r.seed, 'number', 'seed')}${text(r.status)}` +
-    (['sampled', 'pruned', 'trained', 'failed'] as const).map((k) => num(r.counts[k], 'number', k)).join('') +
+    COUNT_KEYS.map((k) => num(r.counts[k] ?? 0, 'number', k)).join('') +
     num(r.bestAccuracy, 'percent', 'bestAccuracy') + num(r.hypervolume, 'number', 'hypervolume') + '</tr>'));
-  return `<table id="runs">${head(['run', 'seed', 'status', 'sampled', 'pruned', 'trained', 'failed', 'best accuracy', 'final hypervolume'])}<tbody>${rows.join('')}</tbody></table>`;
+  return `<table id="runs">${head(['run', 'seed', 'status', ...COUNT_KEYS, 'best accuracy', 'final hypervolume'])}<tbody>${rows.join('')}</tbody></table>`;
 }
 
 function bestDesignsTable(numbers: ReportNumbers): string {

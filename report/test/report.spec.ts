@@ -45,8 +45,8 @@ describe('report numbers', () => {
 
   it('counts and stage times', () => {
     expect(numbers.arms.map((a) => a.counts)).to.deep.equal([
-      { sampled: 3, pruned: 0, trained: 3, failed: 0 },
-      { sampled: 4, pruned: 1, trained: 3, failed: 0 },
+      { sampled: 3, pruned: 0, trained: 3, failed: 0, stopped: 0 },
+      { sampled: 4, pruned: 1, trained: 3, failed: 0, stopped: 0 },
     ]);
     expect(numbers.arms[1].stageSeconds.train).to.be.closeTo(4, 1e-12);
     expect(numbers.arms[1].stageSeconds.sample).to.be.closeTo(0.008, 1e-12);

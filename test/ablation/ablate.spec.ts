@@ -87,7 +87,7 @@ describe('coex ablate and coex report', function () {
     const cases: [() => unknown, RegExp][] = [
       [plan(`${TINY_PRESET},${TINY_PRESET}`), /two arms are labelled "tiny"; tell them apart with labels/],
       [plan('a=co-exploraton'), /arm a \(co-exploraton\): unknown preset "co-exploraton"/],
-      [plan(`a=${TINY_PRESET}`, [], '1,x'), /--seeds: "x" is not a whole number/],
+      [plan(`a=${TINY_PRESET}`, [], '1,x'), /--seeds expects a whole number from 0 to 4294967295 \(decimal digits\), got "x"/],
       [plan(`a=${TINY_PRESET}`, [], '1,1'), /--seeds: seed 1 is listed twice/],
       [plan(`a=${TINY_PRESET}`, ['a.seed=3']), /a study sets the seed of every run from --seeds/],
       [plan(`spec=${TINY_PRESET}`), /label "spec" is also a setting name/],
@@ -113,7 +113,8 @@ describe('coex ablate and coex report', function () {
     for (const r of summary.runs) {
       const mine = rows.filter((x) => x.run === r.run.id);
       expect(r.counts).to.deep.equal({ sampled: mine.length, pruned: mine.filter((x) => x.status === 'pruned').length,
-        trained: mine.filter((x) => x.status === 'done').length, failed: mine.filter((x) => x.status === 'failed').length });
+        trained: mine.filter((x) => x.status === 'done').length, failed: mine.filter((x) => x.status === 'failed').length,
+        stopped: mine.filter((x) => x.status === 'stopped').length });
     }
     expect([...new Set(rows.map((r) => r.run))].sort()).to.deep.equal([...RUN_IDS].sort());
     for (const id of RUN_IDS) expect(rows.filter((r) => r.run === id).map((r) => r.trial)).to.deep.equal([...Array(12).keys()]);
@@ -185,8 +186,8 @@ describe('coex ablate and coex report', function () {
     const html = fs.readFileSync(written.html, 'utf8');
     const counts = tableCells(html, 'counts', 'data-arm');
     for (const arm of summary.arms) {
-      const { sampled, pruned, trained, failed } = counts[arm.label];
-      expect({ sampled, pruned, trained, failed }).to.deep.equal(arm.counts);
+      const { sampled, pruned, trained, failed, stopped } = counts[arm.label];
+      expect({ sampled, pruned, trained, failed, stopped }).to.deep.equal(arm.counts);
     }
     const runs = tableCells(html, 'runs', 'data-run');
     for (const r of summary.runs) expect(runs[r.run.id].bestAccuracy).to.equal(r.best!.accuracy);

@@ -23,11 +23,13 @@ export default definePlugin({
   description: 'Trains chain-CNN children with PyTorch, one persistent Python process per executor slot',
   options: trainerOptionsSchema,
   apply(ctx, options) {
-    // At run start, before any child is sampled: a missing PyTorch is a UserError (exit 2), not a failed trial per child.
-    ctx.hooks.runStart.tap(PLUGIN_NAME, () => void resolveInterpreter(options.python));
     // Learning-curve points reach the scheduler through each request's `report` (see TorchTrainer.train).
-    ctx.provide('trainer', async (roles) =>
-      new TorchTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.outDir, log: (message) => ctx.log(message) }),
-    );
+    ctx.provide('trainer', async (roles) => {
+      // First, wherever the trainer is created (the run's preflight, before its folder is made and
+      // anything is sampled; or a remote worker): a missing PyTorch is a UserError (exit 2) naming
+      // every interpreter tried, not a failed trial per child.
+      resolveInterpreter(options.python);
+      return new TorchTrainer(await roles.get('dataset'), options, { dataSeed: ctx.seed, baseDir: ctx.outDir, log: (message) => ctx.log(message) });
+    });
   },
 });

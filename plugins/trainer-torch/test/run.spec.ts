@@ -35,7 +35,7 @@ describe('trainer-torch in a search', function () {
 
     it('an executor-pool slot keeps one Python process for all its children, which ends with the run', async () => {
       const { summary, trials } = await search(path.join(dir, 'pool'), [['executor-pool', { workers: 1 }]]);
-      expect(summary.counts).to.deep.equal({ sampled: 3, pruned: 0, trained: 3, failed: 0 });
+      expect(summary.counts).to.deep.equal({ sampled: 3, pruned: 0, trained: 3, failed: 0, stopped: 0 });
       const pids = new Set(trials.map((t) => t.training?.pid as number));
       expect(pids.size, 'one Python process for the one slot').to.equal(1);
       expect(trials.every((t) => t.training?.backend === 'torch')).to.equal(true);
