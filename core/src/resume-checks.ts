@@ -61,11 +61,15 @@ export async function assertNoMissingTrials(store: Store, runId: string): Promis
 
 /**
  * Refuses an empty (0-byte) store beside a config.json, unless a process died while creating it
- * (its lock is still there) or its data is still in the WAL: the run's trials are gone, and a
- * resume would compute them again as if nothing had happened.
+ * (its lock is still there), its data is still in the WAL, or the empty file is older than the
+ * run's config.json (a store file given with store.file that existed before the run, which then
+ * never wrote to it, e.g. refused because another process held it): otherwise the run's trials are
+ * gone, and a resume would compute them again as if nothing had happened.
  */
 export function assertStoreNotEmptied(dir: string, storeFile: string): void {
   if (!fs.existsSync(storeFile) || fs.statSync(storeFile).size > 0) return;
+  const config = path.join(dir, 'config.json');
+  if (fs.existsSync(config) && fs.statSync(storeFile).mtimeMs < fs.statSync(config).mtimeMs) return;
   const wal = `${storeFile}-wal`;
   if (fs.existsSync(wal) && fs.statSync(wal).size > 0) return;
   if (fs.existsSync(path.join(dir, LOCK_FILE))) return;

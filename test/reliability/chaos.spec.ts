@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Rng, deriveSeed, summarizeTrials } from '@coex/core';
+import { describedResults } from '../../core/src/cli/show';
 import { tempDir, TINY_PRESET, type CliResult } from '../helpers/cli';
 import { coexKilledAt, comparable, finalTrials, fixturePlugin, fixturePreset, readStore, seqs, writeConfig, type KillPoint } from './helpers';
 
@@ -111,8 +112,8 @@ describe('reliability: SIGKILL at random points, then coex resume', function () 
         expect(rows.map((r) => r.trial), dir).to.deep.equal(seqs(BUDGET));
         expect(rows.map(comparable), dir).to.deep.equal(ref.rows.map(comparable));
         expect(stored.runs.map((r) => r.status), dir).to.deep.equal(['finished']);
-        // The front `coex show` computes from the store (same function, same objectives).
-        const results = JSON.parse(JSON.stringify(summarizeTrials(stored.trials, ref.show.objectives)));
+        // The front `coex show --json` computes from the store (same functions, same objectives).
+        const results = JSON.parse(JSON.stringify(describedResults(summarizeTrials(stored.trials, ref.show.objectives))));
         expect(results.counts, dir).to.deep.equal(ref.show.counts);
         expect(results.pareto, dir).to.deep.equal(ref.show.pareto);
       });

@@ -40,10 +40,10 @@ describe('reliability: faults', function () {
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stderr).to.match(/trial 1 \(\d\/8 candidates\) failed: worker thread-\d+ exited unexpectedly with code 3/);
     expect(run.stderr).to.match(/trial 4 \(\d\/8 candidates\) failed: worker thread-\d+ ran out of memory \(limit 64 MB\)/);
-    expect(run.stdout).to.include('candidates: 8 sampled, 0 pruned, 6 trained, 2 failed');
+    expect(run.stdout).to.include('candidates: 8 sampled, 0 pruned, 6 trained, 0 stopped early, 2 failed');
 
     const [show, exported] = await coexMany([['show', dir], ['export', dir, '--format', 'json']]);
-    expect(show.stdout).to.include(': finished\ncandidates: 8 sampled, 0 pruned, 6 trained, 2 failed');
+    expect(show.stdout).to.include(': finished\ncandidates: 8 sampled, 0 pruned, 6 trained, 0 stopped early, 2 failed');
     const rows = JSON.parse(exported.stdout) as { trial: number; status: string; reward: number; accuracy?: number; error?: string }[];
     expect(rows.map((r) => r.trial)).to.deep.equal(seqs(8));
     for (const row of rows) {
