@@ -1,40 +1,23 @@
-// Turning what the user typed (preset, config file, --set, flags) into the fully resolved
-// configuration saved with every run: plugins (name, version, module, role), their validated
-// options, seed, budget, spec and objectives.
-import * as fs from 'node:fs';
+// Composition: turning what the user typed (preset, config file, --set, --use, flags) into the
+// fully resolved configuration saved with every run. Presets (and the presets they extend) and
+// plugin entries are composed into one plugin list, each plugin's options are validated by its
+// factory, and core's settings by their schemas (config-settings.ts). Reading files is
+// config-file.ts, the command line's overrides config-overrides.ts.
 import * as path from 'node:path';
-import { parse as parseJson, printParseErrorCode, visit as visitJson, type ParseError } from 'jsonc-parser';
-import YAML from 'yaml';
+import { readConfigFile } from './config-file';
+import { deepMerge, isObject, parseSet, parseUse, setPath } from './config-overrides';
+import { TOP_LEVEL_KEYS, checkTopLevel, resolveSettings, type ResolvedConfig, type ResolvedPlugin } from './config-settings';
 import { UserError, messageOf } from './errors';
 import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
 import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
 import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
 import { ROLE_NAMES, type RoleName } from './roles';
-import { checkSeed } from './seed';
 import { closest } from './suggest';
-import type { Budget, HardwareSpec, Objective } from './types';
 import { CORE_VERSION } from './version';
 
-/** A plugin as recorded in a resolved config: enough to load the same plugin again (resume, workers). */
-export interface ResolvedPlugin {
-  name: string;
-  version: string;
-  /** What to require() to load it again: a package name or an absolute path. */
-  module: string;
-  role?: RoleName;
-  options: Record<string, unknown>;
-}
-
-/** The fully resolved configuration saved with every run. */
-export interface ResolvedConfig {
-  coexVersion: string;
-  preset?: string;
-  seed: number;
-  budget: Budget;
-  spec: HardwareSpec;
-  objectives: Objective[];
-  plugins: ResolvedPlugin[];
-}
+export { readConfigFile } from './config-file';
+export { deepMerge, parseSet, parseUse } from './config-overrides';
+export { parseDuration, type ResolvedConfig, type ResolvedPlugin } from './config-settings';
 
 export interface LoadedPlugin {
   resolved: ResolvedPlugin;
@@ -57,171 +40,6 @@ export interface RunRequest {
   /** `--use <plugin>[=<json options>]`, applied last: each replaces the plugin filling its role. */
   use?: string[];
   cwd?: string;
-}
-
-const TOP_LEVEL_KEYS = ['preset', 'plugins', 'seed', 'budget', 'spec', 'objectives', ...ROLE_NAMES];
-const SPEC_KEYS: (keyof HardwareSpec)[] = ['minThroughput', 'maxLatency', 'maxPower', 'minEnergyEfficiency'];
-const BUDGET_KEYS = ['candidates', 'trained', 'timeLimit', 'trainSeconds', 'images'];
-
-/** Reads a JSON or YAML config file; syntax errors name the file, line and column. */
-export function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
-  }
-  let value: unknown;
-  if (/\.json$/i.test(file)) {
-    const errors: ParseError[] = [];
-    value = parseJson(text, errors, { allowTrailingComma: false, disallowComments: true });
-    if (errors.length > 0) {
-      const e = errors[0];
-      throw new UserError(`config file ${file}${lineColumn(text, e.offset)}: invalid JSON: ${printParseErrorCode(e.error)}`);
-    }
-    visitJson(text, {
-      onLiteralValue: (literal: unknown, offset: number, length: number) => {
-        if (typeof literal === 'number' && !Number.isFinite(literal)) throw notFinite(`config file ${file}${lineColumn(text, offset)}`, text.slice(offset, offset + length));
-      },
-    });
-    // The text is plain JSON (no comments, no trailing commas): JSON.parse keeps "__proto__",
-    // "constructor" and "prototype" as ordinary keys, so they are reported as unknown settings
-    // (jsonc-parser's values drop "__proto__" silently).
-    value = JSON.parse(text);
-  } else {
-    const doc = YAML.parseDocument(text);
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      const pos = e.linePos?.[0];
-      throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
-    }
-    YAML.visit(doc, {
-      Scalar: (_key, node) => {
-        if (typeof node.value === 'number' && !Number.isFinite(node.value)) {
-          throw notFinite(`config file ${file}${node.range ? lineColumn(text, node.range[0]) : ''}`, node.source ?? String(node.value));
-        }
-      },
-    });
-    try {
-      // Aliases are expanded into copies: a few nested ones ("alias bomb") would exhaust memory.
-      value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-    } catch (error) {
-      throw new UserError(`config file ${file}: ${messageOf(error)} (more than ${MAX_YAML_ALIASES} YAML alias expansions); write the values out instead of nesting aliases`);
-    }
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new UserError(`config file ${file}: expected a mapping of settings at the top level`);
-  return value as Record<string, unknown>;
-}
-
-const MAX_YAML_ALIASES = 100;
-
-/** Numbers too large for a double (1e309) or YAML's .inf: refused with the text as written. */
-function notFinite(where: string, written: string): UserError {
-  return new UserError(`${where}: ${written.trim()} is not a finite number`);
-}
-
-/** The first non-finite number inside a parsed value, as a path (`[]` for the value itself). */
-function nonFinitePath(value: unknown, at: string[] = []): string[] | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : at;
-  if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = nonFinitePath(item, [...at, key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `:${before.length}:${before[before.length - 1].length + 1}`;
-}
-
-/** Parses `--set path=value`: JSON values (numbers, booleans, lists, objects), otherwise a string. */
-export function parseSet(assignment: string): { path: string[]; value: unknown } {
-  const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new UserError(`--set ${assignment}: expected <path>=<value>, e.g. --set trainer.epochs=2`);
-  const key = assignment.slice(0, eq).trim();
-  const raw = assignment.slice(eq + 1).trim();
-  let value: unknown = raw;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    /* plain string */
-  }
-  const inner = nonFinitePath(value);
-  if (inner) throw notFinite(`--set ${assignment}${inner.length ? ` (at ${inner.join('.')})` : ''}`, raw);
-  return { path: key.split('.').filter(Boolean), value };
-}
-
-/**
- * Parses `--use <plugin>[=<json options>]` into a plugin entry. The plugin's own role decides what
- * it replaces once it is loaded (see compose), so nothing here knows about roles.
- */
-export function parseUse(text: string): [string, Record<string, unknown>] {
-  const eq = text.indexOf('=');
-  const name = (eq < 0 ? text : text.slice(0, eq)).trim();
-  if (!name) throw new UserError(`--use ${text}: expected <plugin>[=<json options>], e.g. --use trainer-torch or --use 'trainer-torch={"epochs":2}'`);
-  if (eq < 0) return [name, {}];
-  let options: unknown;
-  try {
-    options = JSON.parse(text.slice(eq + 1));
-  } catch (error) {
-    throw new UserError(`--use ${text}: the options after "=" are not valid JSON (${messageOf(error)}); expected an object, e.g. --use '${name}={"epochs":2}'`);
-  }
-  if (!isObject(options)) throw new UserError(`--use ${text}: the options after "=" must be a JSON object, e.g. --use '${name}={"epochs":2}', got ${JSON.stringify(options)}`);
-  return [name, options];
-}
-
-function checkTopLevel(values: Record<string, unknown>, where: string, allowed = TOP_LEVEL_KEYS): void {
-  for (const key of Object.keys(values)) {
-    if (!allowed.includes(key)) {
-      const hint = closest(key, allowed);
-      throw new UserError(`${where}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; settings are ${allowed.join(', ')}`);
-    }
-  }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** Sets an own property, also for keys such as "__proto__" (which plain assignment would turn into a prototype). */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-const ownValue = (node: Record<string, unknown>, key: string): unknown => (Object.hasOwn(node, key) ? node[key] : undefined);
-
-/** Deep merge of plain objects; arrays and scalars from `override` replace. */
-export function deepMerge<T extends Record<string, unknown>>(base: T, override: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = ownValue(out, key);
-    setOwn(out, key, isObject(value) && isObject(current) ? deepMerge(current, value) : value);
-  }
-  return out as T;
-}
-
-function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    if (!isObject(ownValue(node, key))) setOwn(node, key, {});
-    node = node[key] as Record<string, unknown>;
-  }
-  setOwn(node, keys[keys.length - 1], value);
-}
-
-/** Parses a duration: seconds as a number, or "90s", "30m", "2h", "1h30m". */
-export function parseDuration(text: string | number, where: string): number {
-  if (typeof text === 'number') {
-    if (text > 0) return text;
-  } else {
-    const m = /^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*$/.exec(text);
-    if (m && (m[1] || m[2] || m[3])) {
-      const seconds = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-      if (seconds > 0) return seconds;
-    }
-  }
-  throw new UserError(`${where}: expected a positive duration such as 90s, 30m, 2h or 1h30m, got ${JSON.stringify(text)}`);
 }
 
 interface LoadedPreset {
@@ -354,55 +172,6 @@ function compose(entries: LoadedPreset['entries']) {
   return list;
 }
 
-function validateSpec(spec: unknown): HardwareSpec {
-  if (spec === undefined) return {};
-  if (!isObject(spec)) throw new UserError(`spec: expected a mapping of limits (${SPEC_KEYS.join(', ')}), got ${JSON.stringify(spec)}`);
-  checkTopLevel(spec, 'spec', SPEC_KEYS);
-  for (const [key, value] of Object.entries(spec)) {
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new UserError(`spec.${key}: expected a positive number, got ${JSON.stringify(value)}`);
-    }
-  }
-  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== null && v !== undefined)) as HardwareSpec;
-}
-
-function validateBudget(budget: unknown): Budget {
-  const b = (budget ?? {}) as Record<string, unknown>;
-  if (!isObject(b)) throw new UserError(`budget: expected a mapping (candidates, trained, timeLimit), got ${JSON.stringify(budget)}`);
-  checkTopLevel(b, 'budget', BUDGET_KEYS);
-  const count = (key: string, value: unknown): number | undefined => {
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new UserError(`budget.${key}: expected a whole number of at least 1, got ${JSON.stringify(value)}`);
-    }
-    return value;
-  };
-  const candidates = count('candidates', b.candidates) ?? 10;
-  const trained = count('trained', b.trained);
-  const timeLimit = b.timeLimit === undefined || b.timeLimit === null ? undefined : parseDuration(b.timeLimit as string, 'budget.timeLimit');
-  const trainSeconds = b.trainSeconds === undefined || b.trainSeconds === null ? undefined : parseDuration(b.trainSeconds as string, 'budget.trainSeconds');
-  const images = count('images', b.images);
-  return { candidates, ...(trained ? { trained } : {}), ...(timeLimit ? { timeLimit } : {}), ...(trainSeconds ? { trainSeconds } : {}), ...(images ? { images } : {}) };
-}
-
-function validateObjectives(value: unknown, roles: Set<RoleName>): Objective[] {
-  if (value === undefined) {
-    const objectives: Objective[] = [{ metric: 'accuracy', goal: 'max' }];
-    if (roles.has('hardware')) objectives.push({ metric: 'throughput', goal: 'max' }, { metric: 'energyEfficiency', goal: 'max' });
-    return objectives;
-  }
-  if (!Array.isArray(value) || value.length === 0) throw new UserError(`objectives: expected a non-empty list of {metric, goal: max|min}`);
-  return value.map((o, i) => {
-    const metric = typeof o === 'string' ? o : o?.metric;
-    const goal = typeof o === 'string' ? 'max' : o?.goal ?? 'max';
-    if (typeof metric !== 'string' || (goal !== 'max' && goal !== 'min')) {
-      throw new UserError(`objectives[${i}]: expected {metric: <name>, goal: max|min}, got ${JSON.stringify(o)}`);
-    }
-    return { metric, goal };
-  });
-}
-
 /** Resolves a run request into the configuration saved with the run and the plugin instances. */
 export function resolveConfig(request: RunRequest): { config: ResolvedConfig; plugins: LoadedPlugin[] } {
   const cwd = request.cwd ?? process.cwd();
@@ -477,14 +246,10 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
       throw new UserError(`options were given for the ${role} role (${Object.keys(values[role] as object).join(', ')}), but no plugin of this run fills it`);
     }
   }
-  const seed = checkSeed(values.seed ?? 1, 'seed');
   const config: ResolvedConfig = {
     coexVersion: CORE_VERSION,
     ...(preset.names.length ? { preset: preset.names[preset.names.length - 1] } : {}),
-    seed,
-    budget: validateBudget(values.budget),
-    spec: validateSpec(values.spec),
-    objectives: validateObjectives(values.objectives, roles),
+    ...resolveSettings(values, roles),
     plugins: plugins.map((p) => p.resolved),
   };
   return { config, plugins };

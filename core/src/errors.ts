@@ -22,20 +22,33 @@ export class NoFeasibleCandidateError extends Error {
   }
 }
 
-/** An error thrown inside a plugin, tagged with where it happened. */
+/** Where inside a plugin an error was thrown: one of its hook taps (or its `apply`), or a method of the role it fills. */
+export type PluginErrorKind = 'hook' | 'role';
+
+/**
+ * An error thrown inside a plugin, tagged with where it happened (like Rollup's logPluginError):
+ * `code` is always `COEX_PLUGIN_ERROR`, `pluginCode` the thrown error's own code if it had one.
+ */
 export class PluginError extends Error {
+  readonly code = 'COEX_PLUGIN_ERROR';
   readonly plugin: string;
+  /** The hook (`prune`, `apply`) or the role method (`trainer.train`, `space.create`). */
   readonly hook: string;
+  readonly kind: PluginErrorKind;
   readonly trial?: number;
+  readonly pluginCode?: string;
   readonly cause: unknown;
-  constructor(plugin: string, hook: string, trial: number | undefined, cause: unknown) {
-    const where = `plugin ${plugin}, ${hook.includes('.') ? 'role method' : 'hook'} ${hook}` +
+  constructor(plugin: string, hook: string, trial: number | undefined, cause: unknown, kind: PluginErrorKind = hook.includes('.') ? 'role' : 'hook') {
+    const where = `plugin ${plugin}, ${kind === 'role' ? 'role method' : 'hook'} ${hook}` +
       (trial === undefined ? '' : `, trial ${trial}`);
     super(`${where}: ${messageOf(cause)}`);
     this.name = 'PluginError';
     this.plugin = plugin;
     this.hook = hook;
+    this.kind = kind;
     this.trial = trial;
+    const code = (cause as { code?: unknown } | null)?.code;
+    if (typeof code === 'string') this.pluginCode = code;
     this.cause = cause;
   }
 }

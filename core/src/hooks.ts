@@ -132,6 +132,9 @@ export function instrumentHooks(hooks: CoexHooks, timings: PluginTimings): void 
   }
 }
 
+/** Name of core's own taps (the spec check on `prune`, the scheduler on `report`). */
+export const CORE_TAP = 'coex:core';
+
 function wrapTap(hook: string, tap: RegisteredTap, timings: PluginTimings): RegisteredTap {
   const original = tap.fn;
   const plugin = tap.name;
@@ -141,8 +144,9 @@ function wrapTap(hook: string, tap: RegisteredTap, timings: PluginTimings): Regi
     entry.calls += 1;
     entry.ms += performance.now() - t0;
   };
+  // Core's own taps are not a plugin: their errors (and the role errors they carry) pass unchanged.
   const fail = (args: unknown[], error: unknown) =>
-    error instanceof PluginError ? error : new PluginError(plugin, hook, trialOf(args), error);
+    error instanceof PluginError || plugin === CORE_TAP ? error : new PluginError(plugin, hook, trialOf(args), error, 'hook');
   let fn: (...args: unknown[]) => unknown;
   if (tap.type === 'promise') {
     fn = async (...args) => {

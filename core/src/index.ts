@@ -1,5 +1,4 @@
 // @coex/core public API. Plugins import from here only.
-import 'reflect-metadata';
 
 export * from './types';
 export * from './roles';
@@ -21,6 +20,8 @@ export * from './config';
 export * from './resolve';
 export * from './defaults';
 export * from './run';
+export * from './host';
+export * from './di';
 export * from './experiment';
 export * from './study';
 export * from './results';

@@ -7,7 +7,7 @@ import { UserError } from './errors';
 import type { CoexHooks } from './hooks';
 import type { Rng } from './random';
 import type { RoleName, RoleTypes } from './roles';
-import type { ResolvedConfig } from './config';
+import type { ResolvedConfig } from './config-settings';
 import type { HardwareSpec } from './types';
 import { CORE_VERSION } from './version';
 

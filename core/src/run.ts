@@ -1,4 +1,4 @@
-// One run: a fresh child container filled by the run's plugins, the hooks, and the loop.
+// One run: the search loop over a plugin host (host.ts: the plugins, the roles, the hooks).
 // The loop is an RxJS pipeline per batch: the controller proposes a batch, the fast level
 // (decode, sample hook, hardware model, fastEvaluate hook, prune hook) runs on every proposal,
 // survivors are trained through the executor with bounded concurrency, every trial is stored the
@@ -6,51 +6,20 @@
 // the run whatever order training finishes in).
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
-import { Container } from 'inversify';
+import type { Container } from 'inversify';
 import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
-import { AccuracyReward, InProcessExecutor, MemoryStore } from './defaults';
 import { PluginError, UserError, messageOf } from './errors';
 import type { CoexEvent } from './events';
-import {
-  createHooks,
-  instrumentHooks,
-  type CoexHooks,
-  type HardwareEvaluation,
-  type PluginTimings,
-  type RunCounts,
-  type RunSummary,
-  type TrialContext,
-} from './hooks';
-import type { LoadedPlugin, ResolvedConfig } from './config';
-import type { PluginContext, RoleResolver } from './plugin';
-import { Rng, deriveSeed } from './random';
-import { ROLE, type DecisionSpace, type Feedback, type RoleName, type RoleTypes, type RunRecord, type StopVerdict } from './roles';
-import { NeverStop, historyAt } from './scheduling';
+import { CORE_TAP, type CoexHooks, type HardwareEvaluation, type PluginTimings, type RunCounts, type RunSummary, type TrialContext } from './hooks';
+import { PluginHost, type HostOptions } from './host';
+import type { RoleResolver } from './plugin';
+import { deriveSeed } from './random';
+import type { DecisionSpace, Feedback, RoleName, RoleTypes, RunRecord, StopVerdict } from './roles';
+import { historyAt } from './scheduling';
+import type { ResolvedConfig } from './config-settings';
 import { checkSpec } from './spec';
 import { isFinal, type Budget, type Candidate, type CurvePoint, type Metrics, type Proposal, type Trial } from './types';
 import { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
-
-/** The process-wide container; every run gets a fresh child of it. */
-export const rootContainer = new Container();
-
-/** Name of core's own taps (the spec check on `prune`, the scheduler on `report`). */
-export const CORE_TAP = 'coex:core';
-
-/** Who fills a role that no plugin of the run fills. */
-const DEFAULT_PROVIDER = 'coex (default)';
-
-export interface RunOptions {
-  dir: string;
-  config: ResolvedConfig;
-  plugins: LoadedPlugin[];
-  runId?: string;
-  /** This run's folder for plugins' files (`PluginContext.outDir`); default `dir`. */
-  outDir?: string;
-  resume?: boolean;
-  /** Only the store is needed (show/export/report): nothing heavy is created. */
-  readOnly?: boolean;
-  log?: (message: string) => void;
-}
 
 /** Where the run stands; `trained` counts children trained to the end, `stopped` those a scheduler stopped. */
 export function countTrials(trials: Iterable<Trial>): RunCounts {
@@ -92,25 +61,45 @@ export function budgetSpent(budget: Budget, trials: Iterable<Trial>, seq: number
   return undefined;
 }
 
+export interface RunOptions extends HostOptions {
+  resume?: boolean;
+}
+
+/** The search loop over a plugin host: budgets, batches, the stages, the store's records. */
 export class Run {
-  readonly runId: string;
-  readonly hooks: CoexHooks = createHooks();
-  readonly container: Container;
-  readonly pluginTimings: PluginTimings = {};
+  /** The plugins, the roles and the hooks of this run. */
+  readonly host: PluginHost;
   private readonly events = new Subject<CoexEvent>();
   /** Typed public event stream. */
   readonly events$ = this.events.asObservable();
   private readonly abort = new AbortController();
-  private readonly providers = new Map<RoleName, string>();
   private readonly trials = new Map<number, Trial>();
-  private applied = false;
+  private tapped = false;
 
   constructor(private readonly options: RunOptions) {
     // Every trial in flight listens for cancellation on the one signal.
     setMaxListeners(0, this.abort.signal);
-    this.runId = options.runId ?? 'main';
-    this.container = new Container({ parent: rootContainer });
-    instrumentHooks(this.hooks, this.pluginTimings);
+    this.host = new PluginHost(options);
+  }
+
+  get runId(): string {
+    return this.host.runId;
+  }
+
+  get hooks(): CoexHooks {
+    return this.host.hooks;
+  }
+
+  get container(): Container {
+    return this.host.container;
+  }
+
+  get pluginTimings(): PluginTimings {
+    return this.host.pluginTimings;
+  }
+
+  get resolver(): RoleResolver {
+    return this.host.resolver;
   }
 
   get config(): ResolvedConfig {
@@ -131,25 +120,15 @@ export class Run {
     return this.abort.signal.aborted;
   }
 
-  /** Applies every plugin (binding roles, tapping hooks), then fills unfilled roles with core defaults. */
+  /** Applies the host's plugins, then core's own taps: the scheduler on `report`, the spec check on `prune`. */
   async applyPlugins(): Promise<void> {
-    if (this.applied) return;
-    this.applied = true;
-    for (const { plugin } of this.options.plugins) {
-      try {
-        await plugin.apply(this.contextFor(plugin.name, plugin.role));
-      } catch (error) {
-        throw error instanceof PluginError ? error : new PluginError(plugin.name, 'apply', undefined, error);
-      }
-    }
-    this.bindDefault('executor', async (roles) => new InProcessExecutor(await roles.get('trainer')));
-    this.bindDefault('reward', () => new AccuracyReward());
-    this.bindDefault('store', () => new MemoryStore());
-    this.bindDefault('scheduler', () => new NeverStop());
+    await this.host.applyPlugins();
+    if (this.tapped) return;
+    this.tapped = true;
     this.hooks.report.tapPromise({ name: CORE_TAP, stage: 0 }, async (point, trial, ctx) => {
       if (!this.hasScheduler) return undefined;
       const scheduler = await this.role('scheduler');
-      return scheduler.judge(point, trial, historyAt(this.trials.values(), ctx.batch));
+      return this.callRole('scheduler', 'judge', trial.seq, () => scheduler.judge(point, trial, historyAt(this.trials.values(), ctx.batch)));
     });
     this.hooks.prune.tapPromise({ name: CORE_TAP, stage: 0 }, async (_candidate, evaluation) => {
       if (!evaluation.metrics) return undefined;
@@ -158,96 +137,24 @@ export class Run {
     });
   }
 
-  private bindDefault<R extends RoleName>(role: R, factory: (roles: RoleResolver) => RoleTypes[R] | Promise<RoleTypes[R]>) {
-    if (!this.providers.has(role)) this.bind(role, DEFAULT_PROVIDER, factory);
-  }
-
-  private bind<R extends RoleName>(role: R, plugin: string, factory: (roles: RoleResolver) => RoleTypes[R] | Promise<RoleTypes[R]>) {
-    this.providers.set(role, plugin);
-    this.container
-      .bind<RoleTypes[R]>(ROLE[role])
-      .toDynamicValue(async () => {
-        try {
-          return await factory(this.resolver);
-        } catch (error) {
-          throw error instanceof PluginError ? error : new PluginError(plugin, `${role}.create`, undefined, error);
-        }
-      })
-      .inSingletonScope();
-  }
-
-  readonly resolver: RoleResolver = {
-    get: <R extends RoleName>(role: R) => {
-      if (!this.providers.has(role)) return Promise.reject(unfilledRole(role));
-      return this.container.getAsync<RoleTypes[R]>(ROLE[role]);
-    },
-    has: (role) => this.providers.has(role),
-  };
-
-  /**
-   * Fails fast, before the run folder is made and anything is sampled: every required role is
-   * filled, and each role that has a preflight `check()` (space, hardware, dataset, trainer) passes
-   * it. Creates those roles (they are reused by the run); the trainer and dataset are left to the
-   * workers when the executor trains on other machines.
-   */
+  /** The host's preflight (see `PluginHost.preflight`), with core's taps applied. */
   async preflight(): Promise<void> {
     await this.applyPlugins();
-    for (const role of REQUIRED_ROLES) if (!this.providers.has(role)) throw unfilledRole(role);
-    const remote = this.options.plugins.some((p) => p.plugin.role === 'executor' && p.plugin.remoteTraining);
-    const checked: RoleName[] = remote ? ['space', 'hardware'] : ['space', 'hardware', 'dataset', 'trainer'];
-    for (const role of checked) {
-      if (!this.providers.has(role)) continue;
-      const instance = (await this.role(role)) as { check?: () => void | Promise<void> };
-      if (instance.check) await this.callRole(role, 'check', undefined, () => instance.check!());
-    }
+    await this.host.preflight();
   }
 
   /** True when a plugin fills the scheduler role (the default never stops and promotes nothing). */
   private get hasScheduler(): boolean {
-    return (this.providers.get('scheduler') ?? DEFAULT_PROVIDER) !== DEFAULT_PROVIDER;
+    return this.host.filledByPlugin('scheduler');
   }
 
   /** Which plugin fills each role. */
   roleProviders(): Partial<Record<RoleName, string>> {
-    return Object.fromEntries(this.providers);
-  }
-
-  private contextFor(pluginName: string, declaredRole: RoleName | undefined): PluginContext {
-    const { config, dir } = this.options;
-    return {
-      hooks: this.hooks,
-      runId: this.runId,
-      dir,
-      outDir: this.options.outDir ?? dir,
-      seed: config.seed,
-      spec: config.spec,
-      config,
-      readOnly: !!this.options.readOnly,
-      roles: this.resolver,
-      rng: (label) => new Rng(deriveSeed(config.seed, pluginName, label)),
-      provide: (role, factory) => {
-        if (role !== declaredRole) {
-          throw new Error(`it declared role ${declaredRole ?? '(none)'} but tried to fill the ${role} role`);
-        }
-        const other = this.providers.get(role);
-        if (other) throw new Error(`the ${role} role is already filled by ${other}`);
-        this.bind(role, pluginName, factory);
-      },
-      log: (message) => this.options.log?.(`[${pluginName}] ${message}`),
-    };
+    return this.host.roleProviders();
   }
 
   private emit(event: CoexEvent): void {
     this.events.next(event);
-  }
-
-  /** Calls a role's method so that its errors name the plugin, the method and the trial. */
-  private async callRole<T>(role: RoleName, method: string, seq: number | undefined, fn: () => T | Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw error instanceof PluginError ? error : new PluginError(this.providers.get(role) ?? 'coex', `${role}.${method}`, seq, error);
-    }
   }
 
   /** Runs the loop until the budget is spent, the time limit passes, or the run is cancelled. */
@@ -308,33 +215,24 @@ export class Run {
     }
     this.emit({ type: 'run-end', runId: this.runId, summary });
     this.events.complete();
-    await this.closeRoles();
+    await this.host.close();
     if (failure) throw failure;
     return summary;
   }
 
-  private async closeRoles(): Promise<void> {
-    for (const role of ['controller', 'executor', 'trainer', 'store'] as const) {
-      if (!this.providers.has(role)) continue;
-      // Close only what was created: an executor nobody needed is not started just to close it.
-      if (role !== 'store' && !this.created.has(role)) continue;
-      const instance = await this.resolver.get(role).catch(() => undefined);
-      await (instance as { close?: () => Promise<void> } | undefined)?.close?.();
-    }
+  private role<R extends RoleName>(role: R): Promise<RoleTypes[R]> {
+    return this.host.role(role);
   }
 
-  private readonly created = new Set<RoleName>();
-  private async role<R extends RoleName>(role: R): Promise<RoleTypes[R]> {
-    const value = await this.resolver.get(role);
-    this.created.add(role);
-    return value;
+  private callRole<T>(role: RoleName, method: string, seq: number | undefined, fn: () => T | Promise<T>): Promise<T> {
+    return this.host.callRole(role, method, seq, fn);
   }
 
   private async loop(store: RoleTypes['store'], started: number): Promise<void> {
     const { config } = this.options;
     const controller = await this.role('controller');
     const space = await this.role('space');
-    const hardware = this.providers.has('hardware') ? await this.role('hardware') : undefined;
+    const hardware = this.resolver.has('hardware') ? await this.role('hardware') : undefined;
     const decisions: DecisionSpace = {
       arch: space.decisions(),
       hw: hardware ? await this.callRole('hardware', 'designSpace', undefined, () => hardware.designSpace({ maxLayers: space.maxLayers })) : [],
@@ -491,7 +389,7 @@ export class Run {
     });
     let evaluation: HardwareEvaluation = {};
     evaluation = await timed('fastEvaluate', async () => {
-      if (this.providers.has('hardware')) {
+      if (this.resolver.has('hardware')) {
         const hardware = await this.resolver.get('hardware');
         const design = await this.callRole('hardware', 'propose', seq, () => hardware.propose(candidate.architecture, proposal.hw, this.config.spec));
         const metrics = await this.callRole('hardware', 'evaluate', seq, () => hardware.evaluate(candidate.architecture, design));
@@ -595,26 +493,6 @@ export class Run {
     this.emit({ type: 'trial-end', runId: this.runId, trial, counts: countTrials(this.trials.values()) });
     await this.hooks.trialEnd.promise(trial, ctx);
   }
-}
-
-/** Roles every run needs (the others have core defaults, or are optional like hardware). */
-export const REQUIRED_ROLES = ['controller', 'space', 'trainer'] as const satisfies readonly RoleName[];
-
-const ROLE_EXAMPLES: Partial<Record<RoleName, string>> = {
-  controller: 'controller-rl, controller-evolution or controller-random',
-  space: 'space-chain-cnn or space-nasbench201',
-  trainer: 'trainer-tfjs, trainer-tabular or trainer-command',
-  dataset: 'dataset-fashion-mnist, dataset-mnist, dataset-cifar10 or dataset-synthetic',
-  hardware: 'hw-fpga-pipeline, hw-systolic-array or hw-tabular',
-};
-
-/** The user error for a role no plugin fills, with a stable code (`COEX_NO_SPACE`, ...). */
-export function unfilledRole(role: RoleName): UserError {
-  const examples = ROLE_EXAMPLES[role];
-  return new UserError(
-    `no plugin of this run fills the ${role} role; add one to the preset or the config's plugins${examples ? ` (e.g. ${examples})` : ''}, see \`coex list plugins\``,
-    `COEX_NO_${role.toUpperCase()}`,
-  );
 }
 
 function hardwareMetrics(evaluation: HardwareEvaluation): Metrics {

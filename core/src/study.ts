@@ -14,6 +14,7 @@ import { acquireLock } from './lock';
 import { checkOutDir, makeOutDir } from './out-path';
 import { maskSecretsDeep } from './secrets';
 import { ROLE_NAMES, type RunRecord, type Store } from './roles';
+import { PluginHost, loadRole } from './host';
 import { Run } from './run';
 import { storeFileOf } from './run-files';
 import { openStoreReadOnly } from './store-reader';
@@ -244,7 +245,7 @@ export async function prepareStudy(request: StudyRequest): Promise<PreparedStudy
 async function preflightArms(dir: string, study: StudyDefinition, trust?: FolderTrust): Promise<void> {
   for (const arm of study.arms) {
     try {
-      await new Run({ dir, outDir: studyRunDir(dir, studyRunId(arm.label, study.seeds[0])), config: arm.config, plugins: loadResolvedPlugins(arm.config, dir, undefined, trust) }).preflight();
+      await new PluginHost({ dir, outDir: studyRunDir(dir, studyRunId(arm.label, study.seeds[0])), config: arm.config, plugins: loadResolvedPlugins(arm.config, dir, undefined, trust) }).preflight();
     } catch (error) {
       if (isUserError(error)) throw new UserError(`arm ${arm.label} (${arm.preset}): ${messageOf(error)}`, codeOf(error));
       throw error;
@@ -287,9 +288,7 @@ export async function openStudyStore(dir: string, options: { readOnly?: boolean 
   let store: Store;
   if (options.readOnly ?? true) store = openStoreReadOnly(storeFileOf(config, dir));
   else {
-    const writer = new Run({ dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'store'), readOnly: false });
-    await writer.applyPlugins();
-    store = await writer.resolver.get('store');
+    store = await loadRole('store', { dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'store'), readOnly: false });
   }
   try {
     return { store, study, runs: await store.listRuns() };

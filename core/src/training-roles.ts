@@ -4,7 +4,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadResolvedPlugins, type FolderTrust, type ResolvedConfig } from './config';
 import { messageOf } from './errors';
-import { Run } from './run';
+import { loadRole } from './host';
 import type { Trainer, TrainRequest } from './roles';
 import type { CurvePoint } from './types';
 
@@ -13,9 +13,7 @@ export const TRAINING_ROLES = ['trainer', 'dataset'] as const;
 
 export async function loadTrainer(config: ResolvedConfig, dir: string, outDir = dir, trust?: FolderTrust): Promise<Trainer> {
   const plugins = loadResolvedPlugins(config, dir, (p) => (TRAINING_ROLES as readonly string[]).includes(p.role ?? ''), trust);
-  const run = new Run({ dir, outDir, config, plugins });
-  await run.applyPlugins();
-  return run.resolver.get('trainer');
+  return loadRole('trainer', { dir, outDir, config, plugins });
 }
 
 export interface TrainingWorkerData {

@@ -5,7 +5,7 @@ import { resolveConfig } from '../config';
 import { readScaleSimTopology } from '../conv-layers';
 import { NoFeasibleCandidateError, UserError } from '../errors';
 import { closest } from '../suggest';
-import { Run } from '../run';
+import { loadRole } from '../host';
 import { checkSpec } from '../spec';
 import type { Architecture } from '../types';
 import { parseArchFlag } from './arch';
@@ -49,9 +49,7 @@ export function registerHw(program: Command): void {
       if (!opts.arch === !opts.topology) throw new UserError('coex hw needs exactly one of --arch or --topology');
       const { config, plugins } = resolveConfig({ plugins: [opts.model], sets: hardwareSets(opts.set) });
       if (!plugins.some((p) => p.plugin.role === 'hardware')) throw new UserError(`--model ${opts.model}: plugin ${plugins[0]?.plugin.name} is not a hardware model`);
-      const run = new Run({ dir: process.cwd(), config, plugins });
-      await run.applyPlugins();
-      const hardware = await run.resolver.get('hardware');
+      const hardware = await loadRole('hardware', { dir: process.cwd(), config, plugins });
       const architecture: Architecture = opts.topology
         ? readTopology(opts.topology, hardware.topologies?.() ?? {}, opts.model)
         : parseArchFlag(opts.arch, opts.input, opts.classes);

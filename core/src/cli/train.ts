@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { chainCnn, describeChainCnn, parseInputShape } from '../chain-cnn';
 import { resolveConfig } from '../config';
 import { UserError } from '../errors';
-import { Run } from '../run';
+import { PluginHost } from '../host';
 import { parseArchFlag } from './arch';
 import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
 
@@ -37,16 +37,17 @@ export function registerTrain(program: Command): void {
       const datasetPlugin = opts.dataset.includes('/') || opts.dataset.startsWith('dataset-') ? opts.dataset : `dataset-${opts.dataset}`;
       if (opts.input && /synthetic$/.test(datasetPlugin)) sets.push(`dataset.input=${JSON.stringify(opts.input)}`);
       const { config, plugins } = resolveConfig({ plugins: [opts.trainer, datasetPlugin], use: opts.use, sets, seed: opts.seed });
-      const run = new Run({ dir: process.cwd(), config, plugins });
-      await run.applyPlugins();
-      const info = (await run.resolver.get('dataset')).info();
+      // One host for both roles: the trainer reads the same dataset instance.
+      const host = new PluginHost({ dir: process.cwd(), config, plugins });
+      await host.applyPlugins();
+      const info = (await host.role('dataset')).info();
       const input = opts.input ? parseInputShape(opts.input) : info.shape;
       if (input.height !== info.shape.height || input.width !== info.shape.width || input.channels !== info.shape.channels) {
         throw new UserError(`--input ${opts.input}: the ${info.name} dataset's images are ${info.shape.height}x${info.shape.width}x${info.shape.channels}`);
       }
       const layers = parseArchFlag(opts.arch, `${input.height}x${input.width}x${input.channels}`, info.classes).layers;
       const architecture = chainCnn(layers, input, info.classes);
-      const trainer = await run.resolver.get('trainer');
+      const trainer = await host.role('trainer');
       try {
         const result = await trainer.train({ seq: 0, seed: opts.seed, architecture });
         const out = { params: describeChainCnn(architecture).params, ...result };
