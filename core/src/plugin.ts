@@ -78,6 +78,12 @@ export interface PluginFactory<S extends z.ZodObject = z.ZodObject> {
   (options?: unknown, where?: { prefix?: string }): CoexPlugin;
   readonly meta: PluginMeta;
   readonly coexPlugin: true;
+  /**
+   * The plugin's options validated, with defaults filled, exactly as the plugin gets them in a run
+   * (errors name the plugin and `<prefix>.<option>`; prefix: the role, else the plugin's name).
+   * The one way to validate a plugin's options outside a run (CLI helpers, scripts, tests, benches).
+   */
+  parse(options?: unknown, where?: { prefix?: string }): z.output<S>;
 }
 
 export function definePlugin<S extends z.ZodObject = z.ZodObject<{}>>(definition: PluginDefinition<S>): PluginFactory<S> {
@@ -90,18 +96,20 @@ export function definePlugin<S extends z.ZodObject = z.ZodObject<{}>>(definition
     coex: definition.coex ?? `^${CORE_VERSION}`,
     schema: schema as unknown as z.ZodObject,
   };
+  const parse = (raw: unknown = {}, where: { prefix?: string } = {}) =>
+    validateOptions(meta, raw, where.prefix ?? definition.role ?? definition.name) as z.output<S>;
   const factory = (raw: unknown = {}, where: { prefix?: string } = {}): CoexPlugin => {
-    const options = validateOptions(meta, raw, where.prefix ?? definition.role ?? definition.name);
+    const options = parse(raw, where);
     return {
       name: definition.name,
       version: definition.version,
       role: definition.role,
       options: options as Record<string, unknown>,
       ...(definition.remoteTraining ? { remoteTraining: true } : {}),
-      apply: (context) => definition.apply(context, options as z.output<S>),
+      apply: (context) => definition.apply(context, options),
     };
   };
-  return Object.assign(factory, { meta, coexPlugin: true as const });
+  return Object.assign(factory, { meta, coexPlugin: true as const, parse });
 }
 
 /** Validates `raw` against the plugin's schema; errors name the plugin, the option path and what was expected. */

@@ -2,9 +2,9 @@
 // per architecture decision, then one per hardware decision, and learns with REINFORCE against a
 // moving-average reward baseline. tfjs loads only when the controller role is created.
 import { definePlugin } from '@coex/core';
-import { PLUGIN_NAME, PLUGIN_VERSION, rlOptionsSchema } from './options';
+import { PLUGIN_NAME, PLUGIN_VERSION, rlOptionsSchema, type RlOptions, type RlOptionsInput } from './options';
 
-export { PLUGIN_NAME, PLUGIN_VERSION, OPTIMIZERS, rlOptionsSchema, resolveRlOptions } from './options';
+export { PLUGIN_NAME, PLUGIN_VERSION, OPTIMIZERS, rlOptionsSchema } from './options';
 export type { OptimizerName, RlOptions, RlOptionsInput } from './options';
 export type { RlController, RlControllerSettings, RlControllerState, UpdateStats } from './controller';
 export { invertCdf } from './sampling';
@@ -15,7 +15,7 @@ export function loadController(): typeof import('./controller') {
   return require('./controller') as typeof import('./controller');
 }
 
-export default definePlugin({
+const rlPlugin = definePlugin({
   name: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   role: 'controller',
@@ -28,3 +28,10 @@ export default definePlugin({
     });
   },
 });
+
+export default rlPlugin;
+
+/** Options with defaults filled, validated as the plugin does (a UserError names the option). */
+export function resolveRlOptions(input: RlOptionsInput = {}): RlOptions {
+  return rlPlugin.parse(input);
+}

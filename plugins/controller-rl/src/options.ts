@@ -1,6 +1,6 @@
 // Options of the RL controller: one zod schema, the single source of truth for names, defaults and
 // validation. The README explains each default.
-import { validateOptions, z } from '@coex/core';
+import { z } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-controller-rl';
 export const PLUGIN_VERSION = '0.1.0';
@@ -27,9 +27,3 @@ export const rlOptionsSchema = z.object({
 
 export type RlOptions = z.output<typeof rlOptionsSchema>;
 export type RlOptionsInput = z.input<typeof rlOptionsSchema>;
-
-/** Options with defaults filled, validated as the plugin does (a UserError names the option). */
-export function resolveRlOptions(input: RlOptionsInput = {}): RlOptions {
-  const meta = { name: PLUGIN_NAME, version: PLUGIN_VERSION, coex: '', schema: rlOptionsSchema.strict() };
-  return validateOptions(meta, input, 'controller') as RlOptions;
-}

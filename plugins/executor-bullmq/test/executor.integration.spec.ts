@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Job, Queue } from 'bullmq';
-import { Run, loadResolvedPlugins, readRunConfig, summarizeTrials, type Trial } from '@coex/core';
+import { loadResolvedPlugins, loadRole, readRunConfig, summarizeTrials, type Trial } from '@coex/core';
 import { jobIdOf, runKey, runWorker, trainingConfig, type CoexWorker } from '../src';
 import { executorOf, removeQueue, seqCounts, sharedRedisUrl, testQueue, tinyRun } from './helpers';
 
@@ -177,9 +177,7 @@ describe('executor-bullmq with Redis', function () {
     await worker.stop();
     // No worker is running now: whatever the executor returns comes from the stored jobs.
     const config = readRunConfig(dir);
-    const run = new Run({ dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'executor') });
-    await run.applyPlugins();
-    const executor = await run.resolver.get('executor');
+    const executor = await loadRole('executor', { dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'executor') });
     const jobs = jobsOf(q);
     try {
       const before = await jobs.getJobCounts('completed', 'waiting');

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import {
-  Run,
+  PluginHost,
   isChainCnn,
   openRunStore,
   prepareRun,
@@ -169,11 +169,11 @@ export function seqCounts(trials: Trial[]): Map<number, number> {
 export async function executorOf(dir: string, options: object, tamper?: (config: ResolvedConfig) => void) {
   const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['executor-bullmq', options as Record<string, unknown>]] });
   tamper?.(config);
-  const run = new Run({ dir, config, plugins });
-  await run.applyPlugins();
-  const space = await run.resolver.get('space');
+  const host = new PluginHost({ dir, config, plugins });
+  await host.applyPlugins();
+  const space = await host.role('space');
   const architecture: Architecture = space.decode(space.decisions().map(() => 0));
-  const executor = (await run.resolver.get('executor')) as BullmqExecutor;
+  const executor = (await host.role('executor')) as BullmqExecutor;
   return { executor, architecture };
 }
 

@@ -1,7 +1,7 @@
 // @coex/plugin-hw-fpga-pipeline: the paper's multi-FPGA pipeline hardware model. Layers are split
 // into contiguous stages, one FPGA part per stage, each running a loop-tiled convolution
 // accelerator (Zhang et al., FPGA 2015); a DP tuner picks the split, parts and tilings.
-import { definePlugin, validateOptions } from '@coex/core';
+import { definePlugin } from '@coex/core';
 import { FpgaPipelineModel } from './model';
 import { optionsSchema, PREFIX, resolveSettings } from './options';
 
@@ -23,8 +23,7 @@ export default fpgaPipelinePlugin;
 
 /** The model straight from raw options (validated like the plugin's), for the CLI and scripts. */
 export function createFpgaPipelineModel(options: unknown = {}): FpgaPipelineModel {
-  const parsed = validateOptions(fpgaPipelinePlugin.meta, options, PREFIX) as Parameters<typeof resolveSettings>[0];
-  return new FpgaPipelineModel(resolveSettings(parsed));
+  return new FpgaPipelineModel(resolveSettings(fpgaPipelinePlugin.parse(options, { prefix: PREFIX })));
 }
 
 export { FpgaPipelineModel } from './model';

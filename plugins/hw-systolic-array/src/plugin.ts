@@ -18,6 +18,5 @@ export const systolicArrayPlugin = definePlugin({
 
 /** A model from raw options, validated as the plugin does (errors name `hardware.<option>`). */
 export function createSystolicArrayModel(options: unknown = {}): SystolicArrayModel {
-  const validated = systolicArrayPlugin(options).options;
-  return new SystolicArrayModel(resolveSettings(validated as Parameters<typeof resolveSettings>[0]));
+  return new SystolicArrayModel(resolveSettings(systolicArrayPlugin.parse(options)));
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, UserError, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
+import { Run, UserError, loadRole, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');
@@ -15,9 +15,7 @@ function fixtureRows() {
 
 async function modelWith(options: Record<string, unknown>) {
   const { config, plugins } = resolveConfig({ plugins: [['hw-tabular', { csv: FIXTURE, ...options }]] });
-  const run = new Run({ dir: '/nonexistent', config, plugins });
-  await run.applyPlugins();
-  return run.resolver.get('hardware');
+  return loadRole('hardware', { dir: '/nonexistent', config, plugins });
 }
 
 const cell = (c: string) => ({ kind: 'nb201-cell', cell: c });

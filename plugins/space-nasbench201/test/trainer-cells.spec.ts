@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng, Run, resolveConfig, type PluginEntry } from '@coex/core';
+import { Rng, loadRole, resolveConfig, type PluginEntry } from '@coex/core';
 import { decodeCell } from '../src';
 
 const CELLS = [
@@ -15,9 +15,7 @@ const CELLS = [
 
 async function spaceWith(plugins: PluginEntry[]) {
   const { config, plugins: loaded } = resolveConfig({ plugins });
-  const run = new Run({ dir: '/nonexistent', config, plugins: loaded });
-  await run.preflight().catch(() => undefined); // only the space matters here
-  return run.resolver.get('space');
+  return loadRole('space', { dir: '/nonexistent', config, plugins: loaded });
 }
 
 describe('space-nasbench201: cells of the trainer\'s table', () => {

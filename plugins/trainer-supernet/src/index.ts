@@ -4,10 +4,10 @@
 // retrained stand-alone at the end of the run, so the accuracies a user reads as final are real.
 import * as path from 'node:path';
 import { definePlugin, finalizeCandidates, finalizeTrials } from '@coex/core';
-import { PLUGIN_NAME, PLUGIN_VERSION, supernetOptionsSchema } from './options';
+import { PLUGIN_NAME, PLUGIN_VERSION, supernetOptionsSchema, type SupernetOptions } from './options';
 import { SupernetTrainer } from './trainer';
 
-export { PLUGIN_NAME, resolveSupernetOptions, supernetOptionsSchema } from './options';
+export { PLUGIN_NAME, supernetOptionsSchema } from './options';
 export type { SupernetOptions, SupernetOptionsInput } from './options';
 export { SupernetTrainer, CHECKPOINT_FILE } from './trainer';
 export type { SupernetTrainerSettings, SupernetTrainingResult } from './trainer';
@@ -19,7 +19,7 @@ export { calibrationBatches, recalibrate, scoreSubnetwork } from './score';
 export { sandwich, allowedChoices } from './sampling';
 export { readCheckpoint, writeCheckpoint } from './checkpoint';
 
-export default definePlugin({
+const supernetPlugin = definePlugin({
   name: PLUGIN_NAME,
   version: PLUGIN_VERSION,
   role: 'trainer',
@@ -51,3 +51,10 @@ export default definePlugin({
     });
   },
 });
+
+export default supernetPlugin;
+
+/** Options with defaults filled in, validated as the plugin does, for callers outside a run (benchmarks, tests). */
+export function resolveSupernetOptions(input: unknown = {}, prefix = 'trainer'): SupernetOptions {
+  return supernetPlugin.parse(input, { prefix });
+}

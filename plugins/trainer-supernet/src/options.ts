@@ -1,6 +1,6 @@
 // The supernet trainer's options: one zod schema, validated where the plugin is created.
 // README.md explains each default.
-import { listOption, validateOptions, z, type PluginMeta } from '@coex/core';
+import { listOption, z } from '@coex/core';
 import { BACKENDS, trainerOptionsSchema } from '@coex/plugin-trainer-tfjs/fast-path';
 import { SUPERNET_OPTIMIZERS } from './optimizer';
 
@@ -52,9 +52,3 @@ export const supernetOptionsSchema = z.object({
 
 export type SupernetOptions = z.output<typeof supernetOptionsSchema>;
 export type SupernetOptionsInput = z.input<typeof supernetOptionsSchema>;
-
-/** Options with defaults filled in, for callers outside a plugin run (benchmarks, tests). */
-export function resolveSupernetOptions(input: unknown = {}, prefix = 'trainer'): SupernetOptions {
-  const meta: PluginMeta = { name: PLUGIN_NAME, version: PLUGIN_VERSION, role: 'trainer', coex: '*', schema: supernetOptionsSchema.strict() };
-  return validateOptions(meta, input, prefix) as SupernetOptions;
-}

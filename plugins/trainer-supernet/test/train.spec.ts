@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { chainCnn } from '@coex/core';
 import { fakeDataset } from '@coex/testing';
 import { readCheckpoint } from '../src/checkpoint';
-import { resolveSupernetOptions } from '../src/options';
+import { resolveSupernetOptions } from '../src';
 import { buildSupernet, disposeSupernet } from '../src/supernet';
 import { trainSupernet } from '../src/train';
 import { SupernetTrainer } from '../src/trainer';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, UserError, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
+import { Run, UserError, loadRole, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
 import { AccuracyTable } from '../src';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
@@ -17,9 +17,7 @@ function fixtureRows() {
 
 async function trainerWith(options: Record<string, unknown>) {
   const { config, plugins } = resolveConfig({ plugins: [['trainer-tabular', { csv: FIXTURE, ...options }]] });
-  const run = new Run({ dir: '/nonexistent', config, plugins });
-  await run.applyPlugins();
-  return run.resolver.get('trainer');
+  return loadRole('trainer', { dir: '/nonexistent', config, plugins });
 }
 
 const nb201 = (cell: string) => ({ seq: 0, seed: 1, architecture: { kind: 'nb201-cell', cell } });

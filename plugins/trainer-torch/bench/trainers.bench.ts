@@ -5,7 +5,7 @@
 // first step and validation in both. Needs Debian dataset-fashion-mnist and python3-torch.
 // Run: npm run bench -- trainer-torch (nice -n 10 on a shared machine)
 import * as os from 'node:os';
-import { RELEASED_NETS, Run, chainCnn, resolveConfig, type TrainingResult } from '@coex/core';
+import { PluginHost, RELEASED_NETS, chainCnn, resolveConfig, type TrainingResult } from '@coex/core';
 
 const NET = RELEASED_NETS.find((n) => n.name === 'PredictableStride/OptHW')!;
 const SUBSET = 1024;
@@ -18,10 +18,11 @@ const SEED = 1;
 async function train(trainer: string, options: Record<string, unknown>): Promise<TrainingResult> {
   const dataset = ['dataset-fashion-mnist', { subset: SUBSET, validationSize: VALIDATION, testSubset: TEST }] as [string, Record<string, unknown>];
   const { config, plugins } = resolveConfig({ plugins: [[trainer, { epochs: EPOCHS, batchSize: BATCH, ...options }], dataset], seed: SEED });
-  const run = new Run({ dir: os.tmpdir(), config, plugins });
-  await run.applyPlugins();
-  const info = (await run.resolver.get('dataset')).info();
-  const roleTrainer = await run.resolver.get('trainer');
+  // One host for both roles: the trainer reads the same dataset instance.
+  const host = new PluginHost({ dir: os.tmpdir(), config, plugins });
+  await host.applyPlugins();
+  const info = (await host.role('dataset')).info();
+  const roleTrainer = await host.role('trainer');
   try {
     return await roleTrainer.train({ seq: 0, seed: SEED, architecture: chainCnn(NET.layers, info.shape, info.classes) });
   } finally {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError, chainCnn, describeChainCnn, isUserError } from '@coex/core';
-import { TorchTrainer, resolveInterpreter, trainerOptionsSchema, type CurvePoint, type TorchTrainerOptionsInput, type TorchTrainingResult } from '../src/index';
+import torchPlugin, { TorchTrainer, resolveInterpreter, type CurvePoint, type TorchTrainerOptionsInput, type TorchTrainingResult } from '../src/index';
 import { isAlive as alive, requireTorch, templateDataset, until } from './helpers';
 
 const ARCH = chainCnn([[3, 8, 1], [3, 8, 2]], { height: 8, width: 8, channels: 3 }, 4);
@@ -23,7 +23,7 @@ describe('trainer-torch', function () {
   let dir: string;
   const trainers: TorchTrainer[] = [];
   const trainer = (options: TorchTrainerOptionsInput = {}, onCurve?: (seq: number, p: CurvePoint) => void) => {
-    const t = new TorchTrainer(templateDataset(), trainerOptionsSchema.parse({ epochs: 2, batchSize: 32, ...options }), { dataSeed: 1, baseDir: dir, onCurve });
+    const t = new TorchTrainer(templateDataset(), torchPlugin.parse({ epochs: 2, batchSize: 32, ...options }), { dataSeed: 1, baseDir: dir, onCurve });
     trainers.push(t);
     return t;
   };
@@ -117,7 +117,7 @@ describe('trainer-torch', function () {
       const splits = await data.load(o);
       return { ...splits, train: { ...splits.train, x: new Float32Array(splits.train.x.length).fill(Number.NaN) } };
     } };
-    const t = new TorchTrainer(poisoned, trainerOptionsSchema.parse({}), { dataSeed: 1, baseDir: dir });
+    const t = new TorchTrainer(poisoned, torchPlugin.parse({}), { dataSeed: 1, baseDir: dir });
     trainers.push(t);
     const error = await rejection(t.train({ seq: 7, seed: 1, architecture: ARCH }));
     expect(error.name).to.equal('NonFiniteLossError');
@@ -126,7 +126,7 @@ describe('trainer-torch', function () {
 
   it('close() ends the processes and removes the data files it wrote', async () => {
     const sub = fs.mkdtempSync(path.join(dir, 'close-'));
-    const t = new TorchTrainer(templateDataset(), trainerOptionsSchema.parse({}), { dataSeed: 1, baseDir: sub });
+    const t = new TorchTrainer(templateDataset(), torchPlugin.parse({}), { dataSeed: 1, baseDir: sub });
     const { pid } = await t.train({ seq: 0, seed: 1, architecture: ARCH });
     expect(fs.readdirSync(path.join(sub, 'tmp', 'trainer-torch'))).to.have.length(1);
     await t.close();
