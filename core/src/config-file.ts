@@ -11,7 +11,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`);
+    throw new UserError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? messageOf(error)}`, 'COEX_CONFIG_FILE');
   }
   let value: unknown;
   if (/\.json$/i.test(file)) {
@@ -19,7 +19,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
     value = parseJson(text, errors, { allowTrailingComma: false, disallowComments: true });
     if (errors.length > 0) {
       const e = errors[0];
-      throw new UserError(`config file ${file}${lineColumn(text, e.offset)}: invalid JSON: ${printParseErrorCode(e.error)}`);
+      throw new UserError(`config file ${file}${lineColumn(text, e.offset)}: invalid JSON: ${printParseErrorCode(e.error)}`, 'COEX_CONFIG_FILE');
     }
     visitJson(text, {
       onLiteralValue: (literal: unknown, offset: number, length: number) => {
@@ -35,7 +35,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
       const pos = e.linePos?.[0];
-      throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+      throw new UserError(`config file ${file}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, 'COEX_CONFIG_FILE');
     }
     YAML.visit(doc, {
       Scalar: (_key, node) => {
@@ -48,11 +48,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
       // Aliases are expanded into copies: a few nested ones ("alias bomb") would exhaust memory.
       value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
     } catch (error) {
-      throw new UserError(`config file ${file}: ${messageOf(error)} (more than ${MAX_YAML_ALIASES} YAML alias expansions); write the values out instead of nesting aliases`);
+      throw new UserError(`config file ${file}: ${messageOf(error)} (more than ${MAX_YAML_ALIASES} YAML alias expansions); write the values out instead of nesting aliases`, 'COEX_CONFIG_FILE');
     }
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new UserError(`config file ${file}: expected a mapping of settings at the top level`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new UserError(`config file ${file}: expected a mapping of settings at the top level`, 'COEX_CONFIG_FILE');
   return value as Record<string, unknown>;
 }
 
@@ -60,7 +60,7 @@ const MAX_YAML_ALIASES = 100;
 
 /** Numbers too large for a double (1e309) or YAML's .inf: refused with the text as written. */
 export function notFinite(where: string, written: string): UserError {
-  return new UserError(`${where}: ${written.trim()} is not a finite number`);
+  return new UserError(`${where}: ${written.trim()} is not a finite number`, 'COEX_CONFIG_FILE');
 }
 
 function lineColumn(text: string, offset: number): string {

@@ -6,7 +6,7 @@ import { UserError, messageOf } from './errors';
 /** Parses `--set path=value`: JSON values (numbers, booleans, lists, objects), otherwise a string. */
 export function parseSet(assignment: string): { path: string[]; value: unknown } {
   const eq = assignment.indexOf('=');
-  if (eq <= 0) throw new UserError(`--set ${assignment}: expected <path>=<value>, e.g. --set trainer.epochs=2`);
+  if (eq <= 0) throw new UserError(`--set ${assignment}: expected <path>=<value>, e.g. --set trainer.epochs=2`, 'COEX_BAD_OVERRIDE');
   const key = assignment.slice(0, eq).trim();
   const raw = assignment.slice(eq + 1).trim();
   let value: unknown = raw;
@@ -27,15 +27,15 @@ export function parseSet(assignment: string): { path: string[]; value: unknown }
 export function parseUse(text: string): [string, Record<string, unknown>] {
   const eq = text.indexOf('=');
   const name = (eq < 0 ? text : text.slice(0, eq)).trim();
-  if (!name) throw new UserError(`--use ${text}: expected <plugin>[=<json options>], e.g. --use trainer-torch or --use 'trainer-torch={"epochs":2}'`);
+  if (!name) throw new UserError(`--use ${text}: expected <plugin>[=<json options>], e.g. --use trainer-torch or --use 'trainer-torch={"epochs":2}'`, 'COEX_BAD_OVERRIDE');
   if (eq < 0) return [name, {}];
   let options: unknown;
   try {
     options = JSON.parse(text.slice(eq + 1));
   } catch (error) {
-    throw new UserError(`--use ${text}: the options after "=" are not valid JSON (${messageOf(error)}); expected an object, e.g. --use '${name}={"epochs":2}'`);
+    throw new UserError(`--use ${text}: the options after "=" are not valid JSON (${messageOf(error)}); expected an object, e.g. --use '${name}={"epochs":2}'`, 'COEX_BAD_OVERRIDE');
   }
-  if (!isObject(options)) throw new UserError(`--use ${text}: the options after "=" must be a JSON object, e.g. --use '${name}={"epochs":2}', got ${JSON.stringify(options)}`);
+  if (!isObject(options)) throw new UserError(`--use ${text}: the options after "=" must be a JSON object, e.g. --use '${name}={"epochs":2}', got ${JSON.stringify(options)}`, 'COEX_BAD_OVERRIDE');
   return [name, options];
 }
 

@@ -40,7 +40,7 @@ export function checkTopLevel(values: Record<string, unknown>, where: string, al
 
 function unknownSetting(where: string, key: string, allowed: readonly string[]): UserError {
   const hint = closest(key, [...allowed]);
-  return new UserError(`${where}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; settings are ${allowed.join(', ')}`);
+  return new UserError(`${where}: unknown setting "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; settings are ${allowed.join(', ')}`, 'COEX_BAD_SETTING');
 }
 
 /** Seconds from a number, or from "90s", "30m", "2h", "1h30m"; undefined when it is not a positive duration. */
@@ -58,7 +58,7 @@ const DURATION_EXPECTED = 'expected a positive duration such as 90s, 30m, 2h or 
 /** Parses a duration: seconds as a number, or "90s", "30m", "2h", "1h30m". */
 export function parseDuration(text: string | number, where: string): number {
   const seconds = durationSeconds(text);
-  if (seconds === undefined) throw new UserError(`${where}: ${DURATION_EXPECTED}, got ${JSON.stringify(text)}`);
+  if (seconds === undefined) throw new UserError(`${where}: ${DURATION_EXPECTED}, got ${JSON.stringify(text)}`, 'COEX_BAD_SETTING');
   return seconds;
 }
 
@@ -122,7 +122,7 @@ export function parseSetting<S extends z.ZodType>(schema: S, value: unknown, whe
     const shape = (schema as unknown as { in?: { shape?: object }; shape?: object });
     throw unknownSetting(at, issue.keys[0], Object.keys(shape.in?.shape ?? shape.shape ?? {}));
   }
-  throw new UserError(`${at}: ${issue.message}`);
+  throw new UserError(`${at}: ${issue.message}`, 'COEX_BAD_SETTING');
 }
 
 /** Objectives when none are given: accuracy, and with a hardware model its throughput and energy efficiency. */

@@ -58,19 +58,19 @@ function loadPresetModule(name: string, baseDir: string): { preset: PresetDefini
       const loaded = require(mod.file);
       value = loaded?.default ?? loaded;
     } catch (error) {
-      throw new UserError(`preset "${name}" (${mod.file}) failed to load: ${messageOf(error)}`);
+      throw new UserError(`preset "${name}" (${mod.file}) failed to load: ${messageOf(error)}`, 'COEX_BAD_CONFIG');
     }
   }
   const preset = value as PresetDefinition;
   if (!preset || typeof preset !== 'object' || typeof preset.name !== 'string' || !Array.isArray(preset.plugins)) {
-    throw new UserError(`preset "${name}" (${mod.file}) must export { name, plugins: [...], extends?, config? }`);
+    throw new UserError(`preset "${name}" (${mod.file}) must export { name, plugins: [...], extends?, config? }`, 'COEX_BAD_CONFIG');
   }
   return { preset, dir: path.dirname(mod.file) };
 }
 
 /** Loads a preset and the chain of presets it extends (base first). */
 export function loadPreset(name: string, baseDir: string, seen: string[] = []): LoadedPreset {
-  if (seen.includes(name)) throw new UserError(`preset "${name}" extends itself (chain: ${[...seen, name].join(' -> ')})`);
+  if (seen.includes(name)) throw new UserError(`preset "${name}" extends itself (chain: ${[...seen, name].join(' -> ')})`, 'COEX_BAD_CONFIG');
   const { preset, dir } = loadPresetModule(name, baseDir);
   const base: LoadedPreset = preset.extends
     ? loadPreset(preset.extends, dir, [...seen, name])
@@ -100,11 +100,11 @@ export function loadPluginModule(name: string, baseDir: string, where: string): 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(module.file);
   } catch (error) {
-    throw new UserError(`plugin "${name}" (${module.file}, listed in ${where}) failed to load: ${messageOf(error)}`);
+    throw new UserError(`plugin "${name}" (${module.file}, listed in ${where}) failed to load: ${messageOf(error)}`, 'COEX_BAD_PLUGIN');
   }
   const factory = (loaded as { default?: unknown })?.default ?? loaded;
   if (!isPluginFactory(factory)) {
-    throw new UserError(`"${name}" (${module.file}) is not a Coex plugin: its default export must be made with definePlugin() from @coex/core`);
+    throw new UserError(`"${name}" (${module.file}) is not a Coex plugin: its default export must be made with definePlugin() from @coex/core`, 'COEX_BAD_PLUGIN');
   }
   assertCoreVersion(factory.meta, module.file);
   // The package's peer range is what it was built and published against: check it as well.
@@ -128,7 +128,7 @@ function hookOnlySets(sets: { assignment: string; keys: string[]; value: unknown
       const listed = hookOnly.map((p) => p.entry.name);
       const hint = closest(keys[0], [...allowed, ...listed]);
       throw new UserError(`--set ${assignment}: a path starts with one of ${allowed.join(', ')}` +
-        `${listed.length ? `, or a plugin of this run that fills no role (${listed.join(', ')})` : ''}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+        `${listed.length ? `, or a plugin of this run that fills no role (${listed.join(', ')})` : ''}${hint ? ` (did you mean "${hint}"?)` : ''}`, 'COEX_BAD_CONFIG');
     }
     const name = target.mod.factory.meta.name;
     if (!options.has(name)) options.set(name, {});
@@ -156,7 +156,7 @@ function compose(entries: LoadedPreset['entries']) {
       mod = loadPluginModule(entry.name, baseDir, where);
     } catch (error) {
       // A plugin named on the command line: the error names the flag.
-      throw where.startsWith('--use') && error instanceof UserError ? new UserError(`${where}: ${error.message}`) : error;
+      throw where.startsWith('--use') && error instanceof UserError ? new UserError(`${where}: ${error.message}`, error.code) : error;
     }
     const name = mod.factory.meta.name;
     const same = list.findIndex((p) => p.mod.factory.meta.name === name);
@@ -190,20 +190,20 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   for (const assignment of request.sets ?? []) {
     const { path: keys, value } = parseSet(assignment);
     if (keys.length < 2 && keys[0] !== 'seed' && keys[0] !== 'objectives') {
-      throw new UserError(`--set ${assignment}: name the option after the prefix, e.g. --set ${keys[0]}.<option>=<value>`);
+      throw new UserError(`--set ${assignment}: name the option after the prefix, e.g. --set ${keys[0]}.<option>=<value>`, 'COEX_BAD_CONFIG');
     }
     if (allowed.includes(keys[0])) setPath(setValues, keys, value);
     else pluginSets.push({ assignment, keys, value });
   }
   const presetName = request.preset ?? (fileValues.preset as string | undefined);
   if (!presetName && !fileValues.plugins && !request.plugins) {
-    throw new UserError('no preset given: use --preset <name> (see `coex list presets`) or a config file with "preset" or "plugins"');
+    throw new UserError('no preset given: use --preset <name> (see `coex list presets`) or a config file with "preset" or "plugins"', 'COEX_BAD_CONFIG');
   }
   const preset: LoadedPreset = presetName
     ? loadPreset(presetName, request.preset ? cwd : fileDir)
     : { names: [], entries: [], values: {} };
   if (fileValues.plugins !== undefined && !Array.isArray(fileValues.plugins)) {
-    throw new UserError(`config file ${request.configFile}: plugins: expected a list of plugin entries (e.g. plugins: [space-chain-cnn]), got ${JSON.stringify(fileValues.plugins)}`);
+    throw new UserError(`config file ${request.configFile}: plugins: expected a list of plugin entries (e.g. plugins: [space-chain-cnn]), got ${JSON.stringify(fileValues.plugins)}`, 'COEX_BAD_CONFIG');
   }
   const userEntries = [
     ...((fileValues.plugins as PluginEntry[] | undefined) ?? []).map((e) => ({
@@ -243,7 +243,7 @@ export function resolveConfig(request: RunRequest): { config: ResolvedConfig; pl
   });
   for (const role of ROLE_NAMES) {
     if (isObject(values[role]) && Object.keys(values[role] as object).length > 0 && !roles.has(role)) {
-      throw new UserError(`options were given for the ${role} role (${Object.keys(values[role] as object).join(', ')}), but no plugin of this run fills it`);
+      throw new UserError(`options were given for the ${role} role (${Object.keys(values[role] as object).join(', ')}), but no plugin of this run fills it`, 'COEX_BAD_CONFIG');
     }
   }
   const config: ResolvedConfig = {
@@ -272,7 +272,7 @@ export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, onl
   if (untrusted) {
     throw new UserError(
       `${trust!.file} names plugin ${untrusted.name} by the module path ${JSON.stringify(untrusted.module)}; a run folder is data, so Coex loads only ` +
-        'installed packages from it; if you trust this folder (you made it, or checked that file), continue with --trust-folder',
+        'installed packages from it; if you trust this folder (you made it, or checked that file), continue with --trust-folder', 'COEX_UNTRUSTED_FOLDER',
     );
   }
   return selected.map((resolved) => {
@@ -280,7 +280,7 @@ export function loadResolvedPlugins(config: ResolvedConfig, baseDir: string, onl
     if (factory.meta.version !== resolved.version) {
       throw new UserError(
         `plugin ${resolved.name} is installed at version ${factory.meta.version}, but this run was configured with ${resolved.version}; ` +
-          'install the same version to continue it',
+          'install the same version to continue it', 'COEX_PLUGIN_VERSION',
       );
     }
     return { resolved, plugin: factory(resolved.options, { prefix: resolved.role ?? resolved.name }) };

@@ -42,7 +42,7 @@ export async function prepareRun(request: RunRequest & { out?: string }, log?: (
   const dir = path.resolve(request.cwd ?? process.cwd(), request.out ?? defaultRunDir(config.preset, request.cwd));
   checkOutDir(dir);
   if (fs.existsSync(path.join(dir, CONFIG_FILE))) {
-    throw new UserError(`${dir} already holds a run; continue it with \`coex resume ${dir}\` or choose another --out`);
+    throw new UserError(`${dir} already holds a run; continue it with \`coex resume ${dir}\` or choose another --out`, 'COEX_RUN_FOLDER');
   }
   const run = new Run({ dir, config, plugins, log });
   await run.preflight();
@@ -55,19 +55,19 @@ export async function prepareRun(request: RunRequest & { out?: string }, log?: (
 
 export function readRunConfig(dir: string): ResolvedConfig {
   const file = path.join(dir, CONFIG_FILE);
-  if (!fs.existsSync(file)) throw new UserError(`${dir} is not a Coex run folder (no ${CONFIG_FILE})`);
+  if (!fs.existsSync(file)) throw new UserError(`${dir} is not a Coex run folder (no ${CONFIG_FILE})`, 'COEX_RUN_FOLDER');
   let value: unknown;
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UserError(`${file}: unreadable run configuration: ${messageOf(error)}`);
+    throw new UserError(`${file}: unreadable run configuration: ${messageOf(error)}`, 'COEX_RUN_FOLDER');
   }
   // Another tool's config.json (or a hand-edited one) is refused here, not deep inside a command.
   const config = value as Partial<ResolvedConfig> | null;
   if (!config || typeof config !== 'object' || Array.isArray(config) || !Array.isArray(config.plugins) ||
       typeof config.seed !== 'number' || !config.budget || typeof config.budget !== 'object' || !Array.isArray(config.objectives)) {
     const shown = JSON.stringify(value);
-    throw new UserError(`${file} is not a Coex run configuration (expected an object with plugins, seed, budget and objectives; found ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown})`);
+    throw new UserError(`${file} is not a Coex run configuration (expected an object with plugins, seed, budget and objectives; found ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown})`, 'COEX_RUN_FOLDER');
   }
   return config as ResolvedConfig;
 }

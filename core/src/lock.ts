@@ -38,9 +38,9 @@ export function acquireLock(dir: string): () => void {
       return release;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new UserError(`cannot lock ${dir}: cannot create ${file} (${code ?? (error as Error).message}); is the folder writable?`);
+      if (code !== 'EEXIST') throw new UserError(`cannot lock ${dir}: cannot create ${file} (${code ?? (error as Error).message}); is the folder writable?`, 'COEX_LOCKED');
       if (fs.lstatSync(file).isDirectory()) {
-        throw new UserError(`cannot lock ${dir}: ${file} is a folder, not Coex's lock file; remove or rename that folder, then retry`);
+        throw new UserError(`cannot lock ${dir}: ${file} is a folder, not Coex's lock file; remove or rename that folder, then retry`, 'COEX_LOCKED');
       }
       let owner: { pid?: number; host?: string; since?: string } = {};
       try {
@@ -50,13 +50,13 @@ export function acquireLock(dir: string): () => void {
       }
       const sameHost = !owner.host || owner.host === os.hostname();
       if (owner.pid && sameHost && owner.pid !== process.pid && alive(owner.pid)) {
-        throw new UserError(`${dir} is in use by process ${owner.pid} (since ${owner.since}); wait for it or stop it, then retry`);
+        throw new UserError(`${dir} is in use by process ${owner.pid} (since ${owner.since}); wait for it or stop it, then retry`, 'COEX_LOCKED');
       }
       if (owner.pid && !sameHost) {
-        throw new UserError(`${dir} is locked by process ${owner.pid} on host ${owner.host}; if that process is gone, delete ${file}`);
+        throw new UserError(`${dir} is locked by process ${owner.pid} on host ${owner.host}; if that process is gone, delete ${file}`, 'COEX_LOCKED');
       }
       fs.rmSync(file, { force: true });
     }
   }
-  throw new UserError(`could not lock ${dir}: another process keeps taking ${LOCK_FILE}`);
+  throw new UserError(`could not lock ${dir}: another process keeps taking ${LOCK_FILE}`, 'COEX_LOCKED');
 }

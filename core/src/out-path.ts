@@ -34,7 +34,7 @@ function checkNames(option: string, target: string): void {
   for (const name of target.split(path.sep)) {
     const bytes = Buffer.byteLength(name);
     if (bytes > NAME_MAX) {
-      throw new UserError(`${option} ${target}: the name "${name.slice(0, 24)}…" is ${bytes} bytes long; a file or folder name may have at most ${NAME_MAX}`);
+      throw new UserError(`${option} ${target}: the name "${name.slice(0, 24)}…" is ${bytes} bytes long; a file or folder name may have at most ${NAME_MAX}`, 'COEX_BAD_OUT');
     }
   }
 }
@@ -43,12 +43,12 @@ function checkNames(option: string, target: string): void {
 function checkWritableFolder(option: string, target: string, folder: string): void {
   const fsType = VIRTUAL_FILE_SYSTEMS[Number(fs.statfsSync(folder).type)];
   if (fsType) {
-    throw new UserError(`${option} ${target}: ${folder} is on the ${fsType} virtual file system, which cannot hold files; choose a folder on a disk`);
+    throw new UserError(`${option} ${target}: ${folder} is on the ${fsType} virtual file system, which cannot hold files; choose a folder on a disk`, 'COEX_BAD_OUT');
   }
   try {
     fs.accessSync(folder, fs.constants.W_OK);
   } catch (error) {
-    throw new UserError(`${option} ${target}: the folder ${folder} is not writable (${errno(error)}); choose another folder or fix its permissions`);
+    throw new UserError(`${option} ${target}: the folder ${folder} is not writable (${errno(error)}); choose another folder or fix its permissions`, 'COEX_BAD_OUT');
   }
 }
 
@@ -78,7 +78,7 @@ export function checkOutDir(dir: string, option = '--out'): string[] {
       resolved = undefined;
     }
     if (!resolved) {
-      throw new UserError(`${option} ${target}: ${current} is a symbolic link to ${fs.readlinkSync(current)}, which does not exist`);
+      throw new UserError(`${option} ${target}: ${current} is a symbolic link to ${fs.readlinkSync(current)}, which does not exist`, 'COEX_BAD_OUT');
     }
     if (!resolved.isDirectory()) return refuseFile(option, target, current);
   } else if (!stats.isDirectory()) {
@@ -91,7 +91,7 @@ export function checkOutDir(dir: string, option = '--out'): string[] {
 function refuseFile(option: string, target: string, file: string): never {
   throw new UserError(file === target
     ? `${option} ${target} is a file, not a folder; choose a folder`
-    : `${option} ${target}: ${file} is a file, so no folder can be made below it`);
+    : `${option} ${target}: ${file} is a file, so no folder can be made below it`, 'COEX_BAD_OUT');
 }
 
 /**
@@ -108,7 +108,7 @@ export function makeOutDir(dir: string, option = '--out'): void {
   } catch (error) {
     for (const folder of created.reverse()) fs.rmSync(folder, { recursive: true, force: true });
     if (error instanceof UserError) throw error;
-    throw new UserError(`${option} ${path.resolve(dir)}: cannot create the folder: ${errno(error) ?? error}`);
+    throw new UserError(`${option} ${path.resolve(dir)}: cannot create the folder: ${errno(error) ?? error}`, 'COEX_BAD_OUT');
   }
 }
 
@@ -117,10 +117,10 @@ export function checkOutFile(file: string, option = '--out'): void {
   const target = path.resolve(file);
   checkNames(option, target);
   const stats = lstat(target);
-  if (stats?.isDirectory()) throw new UserError(`${option} ${target} is a folder; give the name of the file to write`);
+  if (stats?.isDirectory()) throw new UserError(`${option} ${target} is a folder; give the name of the file to write`, 'COEX_BAD_OUT');
   const folder = path.dirname(target);
   const parent = lstat(folder) && fs.statSync(folder, { throwIfNoEntry: false });
-  if (!parent) throw new UserError(`${option} ${target}: the folder ${folder} does not exist; create it first`);
-  if (!parent.isDirectory()) throw new UserError(`${option} ${target}: ${folder} is a file, not a folder`);
+  if (!parent) throw new UserError(`${option} ${target}: the folder ${folder} does not exist; create it first`, 'COEX_BAD_OUT');
+  if (!parent.isDirectory()) throw new UserError(`${option} ${target}: ${folder} is a file, not a folder`, 'COEX_BAD_OUT');
   checkWritableFolder(option, target, folder);
 }

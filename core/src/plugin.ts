@@ -130,7 +130,7 @@ export function validateOptions(meta: PluginMeta, raw: unknown, prefix: string):
     const path = [prefix, ...issue.path.map(String)].join('.');
     return `option ${path}: ${issue.message}`;
   });
-  throw new UserError(`plugin ${meta.name}: ${lines.join('; ')}`);
+  throw new UserError(`plugin ${meta.name}: ${lines.join('; ')}`, 'COEX_PLUGIN_OPTIONS');
 }
 
 /** Checks that a plugin supports this core version (like Babel's assertVersion). */
@@ -139,6 +139,7 @@ export function assertCoreVersion(meta: PluginMeta, where: string): void {
     throw new UserError(
       `plugin ${meta.name}@${meta.version} (${where}) requires @coex/core ${meta.coex}, but this is @coex/core ${CORE_VERSION}; ` +
         `install a version of the plugin built for ${CORE_VERSION} or a core that matches ${meta.coex}`,
+      'COEX_PLUGIN_VERSION',
     );
   }
 }

@@ -48,5 +48,5 @@ export function normalizeEntry(entry: PluginEntry, where: string): NormalizedEnt
     const e = entry as { name: string; options?: Record<string, unknown>; enabled?: boolean };
     return { name: e.name, options: { ...(e.options ?? {}) }, enabled: e.enabled !== false };
   }
-  throw new UserError(`${where}: a plugin entry is a name, [name, options] or {name, options, enabled}; got ${JSON.stringify(entry)}`);
+  throw new UserError(`${where}: a plugin entry is a name, [name, options] or {name, options, enabled}; got ${JSON.stringify(entry)}`, 'COEX_BAD_PRESET');
 }

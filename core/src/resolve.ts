@@ -45,14 +45,14 @@ export function searchPaths(baseDir: string): string[] {
 }
 
 export function resolveModule(name: string, kind: PackageKind, baseDir: string): ResolvedModule {
-  if (!name || typeof name !== 'string') throw new UserError(`${kind} name must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (!name || typeof name !== 'string') throw new UserError(`${kind} name must be a non-empty string, got ${JSON.stringify(name)}`, 'COEX_NOT_FOUND');
   if (isPath(name)) {
     const full = path.resolve(baseDir, name);
     let file: string;
     try {
       file = require.resolve(full);
     } catch {
-      throw new UserError(`${kind} file ${full} does not exist (given as "${name}", relative to ${baseDir})`);
+      throw new UserError(`${kind} file ${full} does not exist (given as "${name}", relative to ${baseDir})`, 'COEX_NOT_FOUND');
     }
     return { file, id: file };
   }
@@ -99,7 +99,7 @@ function notFound(name: string, kind: PackageKind, baseDir: string): UserError {
   }
   const tried = candidateNames(name, kind).join(', ');
   return new UserError(
-    `unknown ${kind} "${name}" (looked for ${tried}).${hint} Installed ${kind}s: ${sameKind.join(', ') || 'none'}.`,
+    `unknown ${kind} "${name}" (looked for ${tried}).${hint} Installed ${kind}s: ${sameKind.join(', ') || 'none'}.`, 'COEX_NOT_FOUND',
   );
 }
 

@@ -31,7 +31,7 @@ export function assertConfigUnchanged(file: string, onDisk: ResolvedConfig, stor
   const shown = changed.slice(0, 8).join(', ') + (changed.length > 8 ? `, and ${changed.length - 8} more` : '');
   throw new UserError(
     `${file} differs from the configuration this run started with (kept in its store): changed ${shown}; ` +
-      'a run continues with the settings it started with: undo the edit, or start a new run (coex run) with the new settings',
+      'a run continues with the settings it started with: undo the edit, or start a new run (coex run) with the new settings', 'COEX_RESUME_REFUSED',
   );
 }
 
@@ -54,7 +54,7 @@ export async function assertNoMissingTrials(store: Store, runId: string): Promis
     throw new UserError(
       `store ${store.location} of run ${runId} lacks trial${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''} ` +
         `of its completed batches (it holds ${trials.length} trials up to seq ${Math.max(...present)}); ` +
-        'the file was edited or damaged, and a resume would not reproduce the run: restore the store from a backup, or start a new run',
+        'the file was edited or damaged, and a resume would not reproduce the run: restore the store from a backup, or start a new run', 'COEX_RESUME_REFUSED',
     );
   }
 }
@@ -75,6 +75,6 @@ export function assertStoreNotEmptied(dir: string, storeFile: string): void {
   if (fs.existsSync(path.join(dir, LOCK_FILE))) return;
   throw new UserError(
     `store file ${storeFile} is empty (0 bytes), but ${path.join(dir, 'config.json')} says a run was started in ${dir}: ` +
-      'its trials are lost (the file was truncated or replaced); restore it from a backup, or start a new run (coex run)',
+      'its trials are lost (the file was truncated or replaced); restore it from a backup, or start a new run (coex run)', 'COEX_RESUME_REFUSED',
   );
 }

@@ -80,7 +80,7 @@ export function assertNotOwnedFile(out: string, dir: string, flag = '--out'): vo
   const kind = fs.existsSync(path.join(dir, STUDY_FILE)) ? 'study' : 'run';
   for (const owned of ownedFiles(dir)) {
     if (physicalPath(owned) === target || sameInode(out, owned)) {
-      throw new UserError(`${flag} ${out} is ${owned}, a file of the ${kind} in ${path.resolve(dir)}; writing it would destroy the ${kind}; choose another file`);
+      throw new UserError(`${flag} ${out} is ${owned}, a file of the ${kind} in ${path.resolve(dir)}; writing it would destroy the ${kind}; choose another file`, 'COEX_RUN_FOLDER');
     }
   }
 }

@@ -170,7 +170,7 @@ export class Run {
       await store.close();
       throw new UserError(
         `the store of this run already holds a run "${this.runId}" (seed ${existing.seed}, created ${existing.createdAt}, ${existing.status}); ` +
-          'a new run would overwrite its trials: give this run a store file of its own (store.file), or continue that run with `coex resume <its folder>`',
+          'a new run would overwrite its trials: give this run a store file of its own (store.file), or continue that run with `coex resume <its folder>`', 'COEX_RUN_EXISTS',
       );
     }
     const record: RunRecord = existing

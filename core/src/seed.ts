@@ -13,14 +13,14 @@ const RANGE = `a whole number from 0 to ${MAX_SEED}`;
 
 /** A seed given as text; `where` names the flag or setting for the message. */
 export function parseSeed(text: string, where: string): number {
-  if (!/^\d+$/.test(text) || BigInt(text) > BigInt(MAX_SEED)) throw new UserError(`${where} expects ${RANGE} (decimal digits), got "${text}"`);
+  if (!/^\d+$/.test(text) || BigInt(text) > BigInt(MAX_SEED)) throw new UserError(`${where} expects ${RANGE} (decimal digits), got "${text}"`, 'COEX_BAD_SEED');
   return Number(text);
 }
 
 /** A seed as a config value (already a number, or not). */
 export function checkSeed(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEED) {
-    throw new UserError(`${where}: expected ${RANGE}, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new UserError(`${where}: expected ${RANGE}, got ${JSON.stringify(value) ?? String(value)}`, 'COEX_BAD_SEED');
   }
   return value;
 }

@@ -19,16 +19,16 @@ function installedStoreClass(): StoreClass {
     // Beside core only: neither the run folder nor the current folder (which may be the run folder).
     file = require.resolve(STORE_PACKAGE, { paths: [path.join(__dirname, '..')] });
   } catch {
-    throw new UserError(`reading a run needs ${STORE_PACKAGE}, which is not installed beside @coex/core; install it (npm install ${STORE_PACKAGE})`);
+    throw new UserError(`reading a run needs ${STORE_PACKAGE}, which is not installed beside @coex/core; install it (npm install ${STORE_PACKAGE})`, 'COEX_STORE_UNREADABLE');
   }
   let loaded: { SqliteStore?: unknown };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(file);
   } catch (error) {
-    throw new UserError(`${STORE_PACKAGE} (${file}) failed to load: ${messageOf(error)}`);
+    throw new UserError(`${STORE_PACKAGE} (${file}) failed to load: ${messageOf(error)}`, 'COEX_STORE_UNREADABLE');
   }
-  if (typeof loaded?.SqliteStore !== 'function') throw new UserError(`${STORE_PACKAGE} (${file}) has no SqliteStore: install the version released with @coex/core`);
+  if (typeof loaded?.SqliteStore !== 'function') throw new UserError(`${STORE_PACKAGE} (${file}) has no SqliteStore: install the version released with @coex/core`, 'COEX_STORE_UNREADABLE');
   return (storeClass = loaded.SqliteStore as StoreClass);
 }
 
@@ -36,7 +36,7 @@ function installedStoreClass(): StoreClass {
 export function openStoreReadOnly(file: string, plugin?: string): Store {
   if (!fs.existsSync(file)) {
     throw new UserError(`store file ${file} does not exist` + (plugin && plugin !== STORE_PACKAGE
-      ? ` (this run's store is the plugin ${plugin}; reading commands load no plugin a run folder names and read only SQLite stores)` : ''));
+      ? ` (this run's store is the plugin ${plugin}; reading commands load no plugin a run folder names and read only SQLite stores)` : ''), 'COEX_STORE_UNREADABLE');
   }
   return new (installedStoreClass())(file, { readOnly: true });
 }
