@@ -69,10 +69,12 @@ const positive = z.number({ error: got('expected a positive number') }).positive
 const count = z.number({ error: got('expected a whole number of at least 1') })
   .int({ error: got('expected a whole number of at least 1') })
   .min(1, { error: got('expected a whole number of at least 1') });
+/** A duration in seconds; null or absent: no limit. */
 const duration = z.unknown().transform((value, ctx) => {
+  if (value === null || value === undefined) return undefined;
   const seconds = durationSeconds(value);
   if (seconds === undefined) ctx.addIssue({ code: 'custom', message: `${DURATION_EXPECTED}, got ${JSON.stringify(value)}` });
-  return seconds as number;
+  return seconds;
 });
 
 /** The hardware spec: optional positive limits; null leaves a limit unset. */
@@ -86,8 +88,8 @@ export const budgetSchema = z
   .strictObject({
     candidates: count.nullish(),
     trained: count.nullish(),
-    timeLimit: z.null().or(duration).optional(),
-    trainSeconds: z.null().or(duration).optional(),
+    timeLimit: duration.optional(),
+    trainSeconds: duration.optional(),
     images: count.nullish(),
   }, { error: got('expected a mapping (candidates, trained, timeLimit)') })
   .transform((b): Budget => ({
