@@ -6,7 +6,6 @@
 // the run whatever order training finishes in).
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
-import type { Container } from 'inversify';
 import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { PluginError, UserError, messageOf } from './errors';
 import type { CoexEvent } from './events';
@@ -88,10 +87,6 @@ export class Run {
 
   get hooks(): CoexHooks {
     return this.host.hooks;
-  }
-
-  get container(): Container {
-    return this.host.container;
   }
 
   get pluginTimings(): PluginTimings {
