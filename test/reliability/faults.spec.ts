@@ -169,13 +169,13 @@ describe('reliability: faults', function () {
     fs.writeFileSync(lockFile(dir), live);
     const refusedLive = await coexKilledAt(['resume', '--trust-folder', dir]);
     expect(refusedLive.status, refusedLive.stderr).to.equal(2);
-    expect(refusedLive.stderr).to.equal(`coex: ${dir} is in use by process ${process.pid} (since 2025-01-02T03:04:05.000Z); wait for it or stop it, then retry\n`);
+    expect(refusedLive.stderr).to.equal(`coex: ${dir} is in use by process ${process.pid} (since 2025-01-02T03:04:05.000Z); wait for it or stop it, then retry [COEX_LOCKED]\n`);
     expect(fs.readFileSync(lockFile(dir), 'utf8')).to.equal(live);
 
     fs.writeFileSync(lockFile(dir), elsewhere);
     const refusedForeign = await coexKilledAt(['resume', '--trust-folder', dir]);
     expect(refusedForeign.status, refusedForeign.stderr).to.equal(2);
-    expect(refusedForeign.stderr).to.equal(`coex: ${dir} is locked by process 4242 on host build-server-7; if that process is gone, delete ${lockFile(dir)}\n`);
+    expect(refusedForeign.stderr).to.equal(`coex: ${dir} is locked by process 4242 on host build-server-7; if that process is gone, delete ${lockFile(dir)} [COEX_LOCKED]\n`);
     expect(fs.readFileSync(lockFile(dir), 'utf8')).to.equal(elsewhere);
 
     lockBy(deadPid());
