@@ -33,6 +33,5 @@ export { MAX_SEED, checkSeed, parseSeed } from './seed';
 export { assertNotOwnedFile, ownedFiles, storeFileOf } from './run-files';
 export * from './training-roles';
 export * from './finalize';
-export * from './csv';
 export * from './optuna';
 export * from './scheduling';
