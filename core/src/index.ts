@@ -14,7 +14,6 @@ export * from './conv-layers';
 export { closest } from './suggest';
 export { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
 export { z } from 'zod';
-export * from './dataset-utils';
 export * from './events';
 export * from './preset';
 export * from './config';
