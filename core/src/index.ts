@@ -9,8 +9,6 @@ export * from './plugin';
 export * from './random';
 export * from './pareto';
 export * from './spec';
-export * from './chain-cnn';
-export * from './conv-layers';
 export { closest } from './suggest';
 export { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
 export { z } from 'zod';

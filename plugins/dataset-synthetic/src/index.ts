@@ -5,7 +5,6 @@
 import {
   definePlugin,
   deriveSeed,
-  parseInputShape,
   Rng,
   z,
   type Dataset,
@@ -13,6 +12,7 @@ import {
   type DatasetSplits,
   type InputShape,
 } from '@coex/core';
+import { parseInputShape } from '@coex/kit-chain-cnn';
 import { datasetSplitOptions, downscaledInfo, makeSplits, resolveSize, type DatasetSplitOptions, type ImageSet } from '@coex/kit-dataset';
 
 const PLUGIN_NAME = '@coex/plugin-dataset-synthetic';

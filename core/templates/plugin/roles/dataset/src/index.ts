@@ -1,7 +1,8 @@
 // A dataset: what the trainer learns from. This one generates its images: each class has its own
 // brightness ramp across the image, plus Gaussian noise. The images come from `dataSeed`; the run
 // seed only draws which images go to training and which to validation (makeSplits of @coex/kit-dataset).
-import { Rng, definePlugin, deriveSeed, parseInputShape, z, type Dataset, type DatasetInfo, type DatasetSplits } from '@coex/core';
+import { Rng, definePlugin, deriveSeed, z, type Dataset, type DatasetInfo, type DatasetSplits } from '@coex/core';
+import { parseInputShape } from '@coex/kit-chain-cnn';
 import { datasetSplitOptions, makeSplits, type DatasetSplitOptions, type ImageSet } from '@coex/kit-dataset';
 
 const PLUGIN_NAME = '__PACKAGE_NAME__';
