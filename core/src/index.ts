@@ -17,7 +17,7 @@ export * from './config';
 export * from './resolve';
 export * from './defaults';
 export * from './run';
-export * from './host';
+export * from './plugin-host';
 export * from './di';
 export * from './experiment';
 export * from './study';

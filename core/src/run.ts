@@ -10,7 +10,7 @@ import { Subject, defer, from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { PluginError, UserError, messageOf } from './errors';
 import type { CoexEvent } from './events';
 import { CORE_TAP, type CoexHooks, type HardwareEvaluation, type PluginTimings, type RunCounts, type RunSummary, type TrialContext } from './hooks';
-import { PluginHost, type HostOptions } from './host';
+import { PluginHost, type HostOptions } from './plugin-host';
 import type { RoleResolver } from './plugin';
 import { deriveSeed } from './random';
 import type { DecisionSpace, Feedback, RoleName, RoleTypes, RunRecord, StopVerdict } from './roles';

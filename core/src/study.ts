@@ -14,7 +14,7 @@ import { acquireLock } from './lock';
 import { checkOutDir, makeOutDir } from './out-path';
 import { maskSecretsDeep } from './secrets';
 import { ROLE_NAMES, type RunRecord, type Store } from './roles';
-import { PluginHost, loadRole } from './host';
+import { PluginHost, loadRole } from './plugin-host';
 import { Run } from './run';
 import { storeFileOf } from './run-files';
 import { openStoreReadOnly } from './store-reader';

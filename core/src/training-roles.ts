@@ -4,7 +4,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { loadResolvedPlugins, type FolderTrust, type ResolvedConfig } from './config';
 import { messageOf } from './errors';
-import { loadRole } from './host';
+import { loadRole } from './plugin-host';
 import type { Trainer, TrainRequest } from './roles';
 import type { CurvePoint } from './types';
 

@@ -5,7 +5,7 @@ import { resolveConfig } from '../config';
 import { readScaleSimTopology } from '../conv-layers';
 import { NoFeasibleCandidateError, UserError } from '../errors';
 import { closest } from '../suggest';
-import { loadRole } from '../host';
+import { loadRole } from '../plugin-host';
 import { checkSpec } from '../spec';
 import type { Architecture } from '../types';
 import { parseArchFlag } from './arch';

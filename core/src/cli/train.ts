@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { chainCnn, describeChainCnn, parseInputShape } from '../chain-cnn';
 import { resolveConfig } from '../config';
 import { UserError } from '../errors';
-import { PluginHost } from '../host';
+import { PluginHost } from '../plugin-host';
 import { parseArchFlag } from './arch';
 import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { resolveConfig } from '../src/config';
 import { DEFAULT_ROLES, rootContainer } from '../src/di';
 import { PluginError, UserError, codeOf } from '../src/errors';
-import { PluginHost, loadRole } from '../src/host';
+import { PluginHost, loadRole } from '../src/plugin-host';
 import { definePlugin } from '../src/plugin';
 import { z } from 'zod';
 
