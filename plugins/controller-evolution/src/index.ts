@@ -51,7 +51,7 @@ export function normalizeObjectives(list: z.output<typeof objective>[]): Objecti
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'controller',
   description: 'Regularized (aging) evolution on the reward, or NSGA-II on the metric vector',
   options: evolutionOptions,

@@ -35,7 +35,7 @@ export class RandomController implements Controller {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'controller',
   description: 'Uniform random search over all decisions (seeded)',
   options: z.object({

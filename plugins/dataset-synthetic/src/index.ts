@@ -145,7 +145,7 @@ function gaussianPairs(rng: Rng): () => number {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'dataset',
   description: 'Seeded, learnable synthetic images of any shape (class patterns plus noise)',
   options: z.object({

@@ -51,7 +51,7 @@ export type BullmqExecutorOptions = z.output<typeof optionsSchema>;
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'executor',
   description: 'Distributes training over `coex worker` processes through a BullMQ queue in Redis',
   options: optionsSchema,

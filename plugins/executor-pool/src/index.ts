@@ -179,7 +179,7 @@ export class WorkerPoolExecutor implements Executor {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'executor',
   description: 'Trains several children at once in worker threads (default: one per core)',
   options: z.object({

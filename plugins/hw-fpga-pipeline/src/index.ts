@@ -9,7 +9,7 @@ export const PLUGIN_NAME = '@coex/plugin-hw-fpga-pipeline';
 
 export const fpgaPipelinePlugin = definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'hardware',
   description: 'Multi-FPGA pipeline (Zhang et al. FPGA 2015 tiling per stage) with a DP tuner over splits, parts and tilings',
   options: optionsSchema,

@@ -7,7 +7,7 @@ export const PLUGIN_NAME = '@coex/plugin-hw-systolic-array';
 
 export const systolicArrayPlugin = definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'hardware',
   description: 'Systolic array (OS/WS/IS dataflows) with SCALE-Sim v2 cycle counts, SRAM/DRAM traffic, energy and a tuner',
   options: optionsSchema,

@@ -29,7 +29,7 @@ export const optionsSchema = z.object({
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'hardware',
   description: 'Looks latency (and energy) up in a benchmark CSV (HW-NAS-Bench and similar); fixed device, no design decisions',
   options: optionsSchema,

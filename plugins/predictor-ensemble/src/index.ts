@@ -56,7 +56,7 @@ const keyOf = (candidate: Candidate) =>
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   description: 'Accuracy predictor (MLP ensemble, online): prunes candidates the front dominates; guided mode trains the predicted best of each batch',
   options: predictorOptions,
   apply(ctx, options) {

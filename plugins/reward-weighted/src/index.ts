@@ -36,7 +36,7 @@ export const weightedRewardOptions = z
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'reward',
   description: 'Weighted normalised reward of accuracy and hardware efficiency, with a penalty for pruned and failed trials',
   options: weightedRewardOptions,

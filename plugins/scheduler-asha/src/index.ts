@@ -40,7 +40,7 @@ export function createAsha(options: AshaOptions): SuccessiveHalving {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'scheduler',
   description: 'Asynchronous successive halving (ASHA) over epochs, images or steps, with promotions from saved state',
   options: ashaOptions,

@@ -42,7 +42,7 @@ export function createHyperband(options: HyperbandOptions): SuccessiveHalving {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'scheduler',
   description: 'Hyperband: successive halving in several brackets of minimum resource',
   options: hyperbandOptions,

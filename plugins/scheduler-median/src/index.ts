@@ -50,7 +50,7 @@ export class MedianStopping implements Scheduler {
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'scheduler',
   description: 'Median stopping rule: stop a child whose best accuracy so far is below the median of earlier running averages',
   options: medianOptions,

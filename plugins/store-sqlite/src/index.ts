@@ -10,7 +10,7 @@ export { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } fro
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'store',
   description: 'SQLite experiment store (better-sqlite3, WAL): runs, trials, events, controller state',
   options: z.object({

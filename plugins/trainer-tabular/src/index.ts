@@ -26,7 +26,7 @@ export const optionsSchema = z.object({
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   role: 'trainer',
   description: 'Looks accuracies up in a benchmark CSV (NAS-Bench-201 and similar) instead of training',
   options: optionsSchema,

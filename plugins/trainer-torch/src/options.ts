@@ -4,7 +4,7 @@
 import { z } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-torch';
-export const PLUGIN_VERSION = '0.1.0';
+export const PLUGIN_VERSION: string = (require('../package.json') as { version: string }).version;
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const SCHEDULES = ['constant', 'cosine', 'step'] as const;

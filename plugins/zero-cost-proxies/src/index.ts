@@ -49,7 +49,7 @@ export function minibatch(split: DataSplit, shape: { height: number; width: numb
 
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version: (require('../package.json') as { version: string }).version,
   description: 'Zero-cost proxies at initialisation (synflow, NASWOT) for chain-CNN candidates, as fast-level metrics',
   options: proxyOptions,
   apply(ctx, options) {
