@@ -3,7 +3,7 @@
 import { validateOptions, z } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-controller-rl';
-export const PLUGIN_VERSION: string = (require('../package.json') as { version: string }).version;
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 export const OPTIMIZERS = ['adam', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

@@ -107,9 +107,11 @@ function pythonHint(dir: string): string {
     : '';
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: (require('../package.json') as { version: string }).version,
+  version,
   role: 'dataset',
   description: 'CIFAR-10 (50,000 train + 10,000 test, 32x32x3) from the official binary batches at dataset.path',
   options: z.object({

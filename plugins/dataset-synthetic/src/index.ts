@@ -143,9 +143,11 @@ function gaussianPairs(rng: Rng): () => number {
   };
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: (require('../package.json') as { version: string }).version,
+  version,
   role: 'dataset',
   description: 'Seeded, learnable synthetic images of any shape (class patterns plus noise)',
   options: z.object({

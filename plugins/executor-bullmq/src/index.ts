@@ -49,9 +49,11 @@ export const optionsSchema = z.object({
 
 export type BullmqExecutorOptions = z.output<typeof optionsSchema>;
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: (require('../package.json') as { version: string }).version,
+  version,
   role: 'executor',
   description: 'Distributes training over `coex worker` processes through a BullMQ queue in Redis',
   options: optionsSchema,

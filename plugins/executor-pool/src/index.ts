@@ -177,9 +177,11 @@ export class WorkerPoolExecutor implements Executor {
   }
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: (require('../package.json') as { version: string }).version,
+  version,
   role: 'executor',
   description: 'Trains several children at once in worker threads (default: one per core)',
   options: z.object({

@@ -27,9 +27,11 @@ export const optionsSchema = z.object({
   gopsScale: z.number().positive().default(1),
 });
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: (require('../package.json') as { version: string }).version,
+  version,
   role: 'hardware',
   description: 'Looks latency (and energy) up in a benchmark CSV (HW-NAS-Bench and similar); fixed device, no design decisions',
   options: optionsSchema,

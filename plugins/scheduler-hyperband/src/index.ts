@@ -40,9 +40,11 @@ export function createHyperband(options: HyperbandOptions): SuccessiveHalving {
   });
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: (require('../package.json') as { version: string }).version,
+  version,
   role: 'scheduler',
   description: 'Hyperband: successive halving in several brackets of minimum resource',
   options: hyperbandOptions,

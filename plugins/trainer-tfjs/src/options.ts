@@ -3,7 +3,7 @@
 import { validateOptions, z, type PluginMeta } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-tfjs';
-export const PLUGIN_VERSION: string = (require('../package.json') as { version: string }).version;
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const SCHEDULES = ['constant', 'cosine', 'step'] as const;

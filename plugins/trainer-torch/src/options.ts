@@ -5,7 +5,7 @@ import { z } from '@coex/core';
 import { trainingOptionsSchema } from '@coex/plugin-trainer-tfjs/options';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-torch';
-export const PLUGIN_VERSION: string = (require('../package.json') as { version: string }).version;
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 export { OPTIMIZERS, SCHEDULES } from '@coex/plugin-trainer-tfjs/options';
 
