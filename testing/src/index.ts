@@ -21,3 +21,4 @@ export { fakeHardware, fakeHardwareMetrics, chainCnnMacs, type FakeHardware, typ
 export { fakeDataset, type FakeDataset, type FakeDatasetOptions } from './fakes/dataset';
 export { fakeTrainer, fakeAccuracy, type FakeTrainer, type FakeTrainerOptions } from './fakes/trainer';
 export { fakePluginPath, FAKE_PLUGINS, type FakePluginName } from './fakes/fake-plugins';
+export { rejectionOf } from './rejection';
