@@ -1,3 +1,5 @@
+// INTERIM: a copy of @coex/kit-chain-cnn for core's own CLI commands (arch, train, hw, export-onnx),
+// which cannot import a kit that depends on core; delete it once those commands leave core.
 // Geometry of the paper's chain CNN, shared by the search space, trainers and hardware models:
 // Conv2D(kernel, filters, stride, bias, same padding) -> ReLU -> BatchNorm per layer, then
 // Flatten -> Dense(classes). Trainable parameters count conv weights and biases, BatchNorm's gamma

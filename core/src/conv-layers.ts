@@ -1,3 +1,5 @@
+// INTERIM: a copy of @coex/kit-chain-cnn for core's own CLI commands (arch, train, hw, export-onnx),
+// which cannot import a kit that depends on core; delete it once those commands leave core.
 // A hardware model's view of a network: the list of convolution-shaped layers it must run.
 // Chain CNNs become same-padded conv layers plus the dense head (as a 1x1 "conv" over the
 // flattened input); SCALE-Sim topology files give unpadded ("valid") conv layers directly.

@@ -9,7 +9,6 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import {
   Run,
-  isChainCnn,
   openRunStore,
   prepareRun,
   resolveConfig,
@@ -19,6 +18,7 @@ import {
   type ResolvedConfig,
   type Trial,
 } from '@coex/core';
+import { isChainCnn } from '@coex/kit-chain-cnn';
 import { fakeAccuracy } from '@coex/testing';
 import { runWorker, type BullmqExecutor, type CoexWorker, type RunWorkerOptions } from '../src';
 
