@@ -45,6 +45,38 @@ describe('shipped presets', function () {
     expect(roles('nb201-evolution').controller.options).to.include({ algorithm: 'regularized', population: 20, sample: 5, mutations: 1 });
   });
 
+  it('<preset>-quick is the preset plus the quick overlay its family declares: inherited by presets that extend it, replaced by their own, removed by quick: false', () => {
+    const listed = JSON.parse(coex(['list', 'presets', '--json']).stdout) as { name: string; package: string; extends?: string[]; description?: string }[];
+    const quickListing = listed.find((p) => p.name === 'hw-aware-nas-quick')!;
+    expect(quickListing).to.deep.include({ package: '@coex/preset-hw-aware-nas', extends: ['co-exploration', 'hw-aware-nas'] });
+    expect(quickListing.description).to.match(/^Quick variant of hw-aware-nas: MNIST/);
+    expect(listed.map((p) => p.name)).to.not.include('nb201-rl-quick'); // a family without an overlay has no -quick
+
+    // Third-party presets, installed as packages beside a project.
+    const project = tempDir('coex-quick-');
+    const install = (name: string, preset: object) => {
+      const dir = path.join(project, 'node_modules', `coex-preset-${name}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `coex-preset-${name}`, version: '1.0.0', main: 'index.js' }));
+      fs.writeFileSync(path.join(dir, 'index.js'), `module.exports = ${JSON.stringify(preset)};`);
+    };
+    install('inherits', { name: 'inherits', extends: 'co-exploration', plugins: [['controller-rl', { batchSize: 2 }]] });
+    install('own', { name: 'own', extends: 'co-exploration', plugins: [], quick: { description: 'own overlay', plugins: [['space-chain-cnn', { depth: 3 }]], config: { budget: { candidates: 5 } } } });
+    install('none', { name: 'none', extends: 'co-exploration', plugins: [], quick: false });
+    const resolved = (preset: string) => resolveConfig({ preset, cwd: project }).config;
+    const space = (preset: string) => resolved(preset).plugins.find((p) => p.role === 'space')!.options;
+    const inherits = resolved('inherits-quick');
+    expect(inherits.preset).to.equal('inherits-quick');
+    expect(inherits.plugins.find((p) => p.role === 'dataset')!.name).to.equal('@coex/plugin-dataset-mnist');
+    expect(inherits.plugins.find((p) => p.role === 'controller')!.options).to.include({ batchSize: 2 });
+    expect(inherits.budget).to.deep.include({ candidates: 16, trained: 6 });
+    expect(space('own-quick')).to.include({ depth: 3 });
+    expect(resolved('own-quick').plugins.find((p) => p.role === 'dataset')!.name).to.equal('@coex/plugin-dataset-fashion-mnist');
+    expect(resolved('own-quick').budget).to.deep.include({ candidates: 5 });
+    expect(() => resolved('none-quick')).to.throw(UserError, /unknown preset "none-quick"/);
+    expect(() => resolved('nb201-rl-quick')).to.throw(UserError, /unknown preset "nb201-rl-quick"/);
+  });
+
   it('--set <plugin>.<option> reaches a plugin that fills no role (spec-report); an unknown prefix gets a did-you-mean', () => {
     const specReport = (sets: string[]) => resolveConfig({ preset: 'accuracy-only-nas', sets }).config.plugins.find((p) => p.name === '@coex/plugin-spec-report');
     expect(specReport([])!.options).to.include({ minThroughput: 1000 });

@@ -10,6 +10,7 @@ import { TOP_LEVEL_KEYS, checkTopLevel, resolveSettings, type ResolvedConfig, ty
 import { UserError, messageOf } from './errors';
 import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
 import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
+import { QUICK_SUFFIX, quickVariant } from './preset';
 import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
 import { ROLE_NAMES, type RoleName } from './roles';
 import { closest } from './suggest';
@@ -49,7 +50,14 @@ interface LoadedPreset {
 }
 
 function loadPresetModule(name: string, baseDir: string): { preset: PresetDefinition; dir: string } {
-  const mod = resolveModule(name, 'preset', baseDir);
+  let mod: ResolvedModule;
+  try {
+    mod = resolveModule(name, 'preset', baseDir);
+  } catch (error) {
+    const quick = quickPresetOf(name, baseDir);
+    if (quick) return { preset: quick, dir: baseDir };
+    throw error;
+  }
   let value: unknown;
   if (/\.(json|ya?ml)$/i.test(mod.file)) value = readConfigFile(mod.file);
   else {
@@ -66,6 +74,27 @@ function loadPresetModule(name: string, baseDir: string): { preset: PresetDefini
     throw new UserError(`preset "${name}" (${mod.file}) must export { name, plugins: [...], extends?, config? }`, 'COEX_BAD_CONFIG');
   }
   return { preset, dir: path.dirname(mod.file) };
+}
+
+/**
+ * `<base>-quick`, which no installed preset is named: the base preset with the quick overlay it
+ * declares or inherits along `extends` (undefined when the base is not installed or has none).
+ */
+export function quickPresetOf(name: string, baseDir: string): PresetDefinition | undefined {
+  if (!name.endsWith(QUICK_SUFFIX) || name.startsWith('.') || path.isAbsolute(name)) return undefined;
+  const baseName = name.slice(0, -QUICK_SUFFIX.length);
+  try {
+    resolveModule(baseName, 'preset', baseDir);
+  } catch {
+    return undefined;
+  }
+  const base = loadPresetModule(baseName, baseDir);
+  for (let p = base, seen = [name]; ; ) {
+    if (p.preset.quick !== undefined) return p.preset.quick ? quickVariant(name, base.preset, p.preset.quick) : undefined;
+    if (!p.preset.extends || seen.includes(p.preset.extends)) return undefined;
+    seen = [...seen, p.preset.extends];
+    p = loadPresetModule(p.preset.extends, p.dir);
+  }
 }
 
 /** Loads a preset and the chain of presets it extends (base first). */

@@ -27,6 +27,33 @@ export interface PresetDefinition {
   extends?: string;
   plugins: (PluginEntry | false | null | undefined)[];
   config?: ConfigValues;
+  /**
+   * What `<name>-quick` changes: `coex run --preset <name>-quick` (when no preset of that name is
+   * installed) is this preset plus the overlay. Inherited by presets that extend this one, so a
+   * family declares it once; a preset's own overlay replaces the inherited one, `false` removes it.
+   */
+  quick?: PresetOverlay | false;
+}
+
+/** Plugin entries and settings applied on top of a preset (its `-quick` variant). */
+export interface PresetOverlay {
+  /** What it changes, shown by `coex list presets` after "Quick variant of <name>: ". */
+  description: string;
+  plugins: PluginEntry[];
+  config?: ConfigValues;
+}
+
+export const QUICK_SUFFIX = '-quick';
+
+/** The preset `name` (`<base>-quick`): `base` plus the quick overlay it declares or inherits. */
+export function quickVariant(name: string, base: PresetDefinition, overlay: PresetOverlay): PresetDefinition {
+  return {
+    name,
+    description: `Quick variant of ${base.name}: ${overlay.description}`,
+    extends: name.slice(0, -QUICK_SUFFIX.length),
+    plugins: overlay.plugins,
+    config: overlay.config,
+  };
 }
 
 export function definePreset(preset: PresetDefinition): PresetDefinition {

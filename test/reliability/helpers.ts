@@ -6,9 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isFinal, type RunRecord, type Trial } from '@coex/core';
 import { SqliteStore } from '@coex/plugin-store-sqlite';
+import { fakePluginPath, type FakePluginName } from '@coex/testing';
 import { FIXTURES, ROOT, coexAsync, type CliResult } from '../helpers/cli';
 
-export const fixturePlugin = (name: string) => path.join(FIXTURES, 'plugins', `${name}.ts`);
+export const fixturePlugin = (name: FakePluginName) => fakePluginPath(name);
 export const fixturePreset = (name: string) => path.join(FIXTURES, 'presets', `${name}.ts`);
 
 /** Writes a JSON config file into `dir` and returns its path. */

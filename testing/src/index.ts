@@ -20,3 +20,5 @@ export { fakeSpace, type FakeSpaceOptions } from './fakes/space';
 export { fakeHardware, fakeHardwareMetrics, chainCnnMacs, type FakeHardware, type FakeHardwareOptions } from './fakes/hardware';
 export { fakeDataset, type FakeDataset, type FakeDatasetOptions } from './fakes/dataset';
 export { fakeTrainer, fakeAccuracy, type FakeTrainer, type FakeTrainerOptions } from './fakes/trainer';
+export { fakePluginPath, FAKE_PLUGINS, type FakePluginName } from './fakes/fake-plugins';
+export { rejectionOf } from './rejection';

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { loadPluginModule, loadPreset } from '../config';
+import { loadPluginModule, loadPreset, quickPresetOf } from '../config';
 import { messageOf } from '../errors';
 import { discoverPackages } from '../resolve';
 import { printJson, table } from './output';
@@ -38,17 +38,30 @@ export function listPlugins(cwd: string): PluginListing[] {
     });
 }
 
-export function listPresets(cwd: string) {
-  return discoverPackages(cwd)
-    .filter((p) => p.kind === 'preset')
-    .map((p) => {
-      try {
-        const preset = loadPreset(p.shortName, cwd);
-        return { name: p.shortName, package: p.name, version: p.version, description: p.description, extends: preset.names.slice(0, -1) };
-      } catch (error) {
-        return { name: p.shortName, package: p.name, version: p.version, description: p.description, error: messageOf(error) };
-      }
-    });
+export interface PresetListing {
+  name: string;
+  package: string;
+  version: string;
+  description?: string;
+  /** The presets it extends, base first. */
+  extends?: string[];
+  error?: string;
+}
+
+export function listPresets(cwd: string): PresetListing[] {
+  const presets = discoverPackages(cwd).filter((p) => p.kind === 'preset');
+  const installed = new Set(presets.map((p) => p.shortName));
+  return presets.flatMap((p): PresetListing[] => {
+    try {
+      const preset = loadPreset(p.shortName, cwd);
+      const listing = { name: p.shortName, package: p.name, version: p.version, description: p.description, extends: preset.names.slice(0, -1) };
+      // Its `-quick` variant (the quick overlay it declares or inherits), shipped in the same package.
+      const quick = installed.has(`${p.shortName}-quick`) ? undefined : quickPresetOf(`${p.shortName}-quick`, cwd);
+      return quick ? [listing, { ...listing, name: quick.name, description: quick.description, extends: preset.names }] : [listing];
+    } catch (error) {
+      return [{ name: p.shortName, package: p.name, version: p.version, description: p.description, error: messageOf(error) }];
+    }
+  });
 }
 
 export function registerList(program: Command): void {

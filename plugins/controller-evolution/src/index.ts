@@ -49,9 +49,11 @@ export function normalizeObjectives(list: z.output<typeof objective>[]): Objecti
   return list.map((o) => (typeof o === 'string' ? { metric: o, goal: 'max' } : o));
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'controller',
   description: 'Regularized (aging) evolution on the reward, or NSGA-II on the metric vector',
   options: evolutionOptions,

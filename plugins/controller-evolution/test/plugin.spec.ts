@@ -4,16 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   Rng,
-  Run,
   UserError,
   openRunStore,
   prepareResume,
   prepareRun,
-  resolveConfig,
   type Controller,
   type PluginContext,
   type Trial,
 } from '@coex/core';
+import { createTestPipeline } from '@coex/testing';
 import evolution, { Nsga2, RegularizedEvolution } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
@@ -32,12 +31,9 @@ async function controllerFrom(options: Record<string, unknown>): Promise<Control
 }
 
 async function tinyRun(options: Record<string, unknown>, sets: string[] = []) {
-  const { config, plugins } = resolveConfig({ preset: TINY, sets, plugins: ['!store-sqlite', ['controller-evolution', options]] });
-  const run = new Run({ dir: '/nonexistent', config, plugins });
-  const trials: Trial[] = [];
-  run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-  const summary = await run.execute();
-  return { summary, trials: trials.sort((a, b) => a.seq - b.seq), run };
+  const pipeline = createTestPipeline({ preset: TINY, sets, plugins: ['!store-sqlite', ['controller-evolution', options]] });
+  const { summary, trials } = await pipeline.execute();
+  return { summary, trials, run: pipeline.run };
 }
 
 const genome = (t: Trial) => [...t.candidate.tokens.arch, ...t.candidate.tokens.hw];

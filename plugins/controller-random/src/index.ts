@@ -33,9 +33,11 @@ export class RandomController implements Controller {
   }
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'controller',
   description: 'Uniform random search over all decisions (seeded)',
   options: z.object({

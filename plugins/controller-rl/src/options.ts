@@ -3,7 +3,7 @@
 import { z } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-controller-rl';
-export const PLUGIN_VERSION = '0.1.0';
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 export const OPTIMIZERS = ['adam', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

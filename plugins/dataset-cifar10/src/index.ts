@@ -93,9 +93,11 @@ function pythonHint(dir: string): string {
     : '';
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'dataset',
   description: 'CIFAR-10 (50,000 train + 10,000 test, 32x32x3) from the official binary batches at dataset.path',
   options: z.object({

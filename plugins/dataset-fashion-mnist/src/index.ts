@@ -104,9 +104,11 @@ async function decodeIdxFile(file: string, magic: number): Promise<IdxArray> {
   }
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'dataset',
   description: 'Fashion-MNIST (60,000 train + 10,000 test, 28x28x1) from the official IDX files',
   options: z.object({

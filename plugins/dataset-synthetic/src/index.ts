@@ -138,9 +138,11 @@ function gaussianPairs(rng: Rng): () => number {
   };
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'dataset',
   description: 'Seeded, learnable synthetic images of any shape (class patterns plus noise)',
   options: z.object({

@@ -49,9 +49,11 @@ export const optionsSchema = z.object({
 
 export type BullmqExecutorOptions = z.output<typeof optionsSchema>;
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'executor',
   description: 'Distributes training over `coex worker` processes through a BullMQ queue in Redis',
   options: optionsSchema,

@@ -19,7 +19,7 @@ import {
   type Trial,
 } from '@coex/core';
 import { isChainCnn } from '@coex/kit-chain-cnn';
-import { fakeAccuracy } from '../../../test/fixtures/plugins/fake-trainer';
+import { fakeAccuracy } from '@coex/testing';
 import { runWorker, type BullmqExecutor, type CoexWorker, type RunWorkerOptions } from '../src';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');

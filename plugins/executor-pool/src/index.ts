@@ -177,9 +177,11 @@ export class WorkerPoolExecutor implements Executor {
   }
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'executor',
   description: 'Trains several children at once in worker threads (default: one per core)',
   options: z.object({

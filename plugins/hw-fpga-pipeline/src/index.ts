@@ -7,9 +7,11 @@ import { optionsSchema, PREFIX, resolveSettings } from './options';
 
 export const PLUGIN_NAME = '@coex/plugin-hw-fpga-pipeline';
 
+const { version } = require('../package.json') as { version: string };
+
 export const fpgaPipelinePlugin = definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'hardware',
   description: 'Multi-FPGA pipeline (Zhang et al. FPGA 2015 tiling per stage) with a DP tuner over splits, parts and tilings',
   options: optionsSchema,

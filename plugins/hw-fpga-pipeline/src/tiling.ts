@@ -55,40 +55,71 @@ export const dspPerLane = (bits: Bits): number => (bits === 16 ? 1 : 5);
 /** Words per BRAM18 in the widest mode that holds a word: 1K x 18 for 16-bit, 512 x 36 for 32-bit. */
 export const bramDepth = (bits: Bits): number => (bits === 16 ? 1024 : 512);
 
-/**
- * One tile shape's loads (words), compute cycles tC and, after `tileL2`, what bounds it. A caller
- * reuses one for every tile shape it costs.
- */
-interface TileCost {
+/** One tile shape: its loads (words), compute cycles tC, how many tiles of a batch have it, and what bounds it. */
+interface TileShape {
   inWords: number;
   weightWords: number;
   outWords: number;
   computeCycles: number;
+  /** Tiles of this shape in the layer, for the whole batch. */
+  count: number;
   bound: Bound;
 }
 
-/** One layer's tiling cycles and off-chip words for one batch, and what bounds its main tile. */
-interface LayerTotals {
-  tilingCycles: number;
+/**
+ * A layer cut into tiles by one Tm, Tn, Tr, Tc: the part of the cost model that does not depend on
+ * the ports, computed once for every port split of a tiling (the tuner's inner loop).
+ */
+interface TiledLayer {
+  /** One shape (full tiles), or up to four (full/edge rows x full/edge columns); the first is the main tile. */
+  shapes: TileShape[];
+  /** ⌈N/Tn⌉: loads per output tile. */
+  nN: number;
+  /** Off-chip words moved for one batch (inputs and weights per load, outputs once per tile). */
   trafficWords: number;
-  bound: Bound;
 }
 
-const newTileCost = (): TileCost => ({ inWords: 0, weightWords: 0, outWords: 0, computeCycles: 0, bound: 'compute' });
-const newTotals = (): LayerTotals => ({ tilingCycles: 0, trafficWords: 0, bound: 'compute' });
-
-/** Words per load of one tile of tr x tc output pixels (tm, tn already clamped), and tC, into `into`. */
-function tileGeometry(l: FpgaLayer, tm: number, tn: number, tr: number, tc: number, into: TileCost): TileCost {
+/** Loads of one tile of tr x tc output pixels (tm, tn already clamped), and tC. */
+function tileShape(l: FpgaLayer, tm: number, tn: number, tr: number, tc: number, count: number): TileShape {
   const k = l.Kh * l.Kw;
-  into.inWords = tn * ((tr - 1) * l.S + l.Kh) * ((tc - 1) * l.S + l.Kw);
-  into.weightWords = tm * tn * k;
-  into.outWords = tm * tr * tc;
-  into.computeCycles = k * tr * tc;
-  return into;
+  return {
+    inWords: tn * ((tr - 1) * l.S + l.Kh) * ((tc - 1) * l.S + l.Kw),
+    weightWords: tm * tn * k,
+    outWords: tm * tr * tc,
+    computeCycles: k * tr * tc,
+    count,
+    bound: 'compute',
+  };
+}
+
+/** The tile shapes of a layer under a tiling (its ports aside), with their counts and traffic. */
+function tileLayer(l: FpgaLayer, t: Pick<Tiling, 'Tm' | 'Tn' | 'Tr' | 'Tc'>, p: TilingParams): TiledLayer {
+  const tm = Math.min(t.Tm, l.M);
+  const tn = Math.min(t.Tn, l.N);
+  const nM = Math.ceil(l.M / t.Tm);
+  const nN = Math.ceil(l.N / t.Tn);
+  const shapes: TileShape[] = [];
+  if (p.edgeTiles === 'full' || (l.R <= t.Tr && l.C <= t.Tc)) {
+    const tiles = Math.ceil(l.R / t.Tr) * Math.ceil(l.C / t.Tc) * nM;
+    shapes.push(tileShape(l, tm, tn, Math.min(t.Tr, l.R), Math.min(t.Tc, l.C), tiles));
+  } else {
+    const rows = edgeSplit(l.R, t.Tr);
+    const cols = edgeSplit(l.C, t.Tc);
+    for (let i = 0; i < 4; i += 2) {
+      if (rows[i + 1] === 0) continue;
+      for (let j = 0; j < 4; j += 2) {
+        if (cols[j + 1] === 0) continue;
+        shapes.push(tileShape(l, tm, tn, rows[i], cols[j], rows[i + 1] * cols[j + 1] * nM));
+      }
+    }
+  }
+  let traffic = 0;
+  for (const s of shapes) traffic += s.count * (nN * (s.inWords + s.weightWords) + s.outWords);
+  return { shapes, nN, trafficWords: traffic * p.batch };
 }
 
 /** L2 of a tile with these ports; records what bounds it in `t.bound`. */
-function tileL2(t: TileCost, Ip: number, Wp: number, Op: number, nN: number): number {
+function tileL2(t: TileShape, Ip: number, Wp: number, Op: number, nN: number): number {
   const tI = Math.ceil(t.inWords / Ip);
   const tW = Math.ceil(t.weightWords / Wp);
   const tO = Math.ceil(t.outWords / Op);
@@ -101,91 +132,44 @@ function tileL2(t: TileCost, Ip: number, Wp: number, Op: number, nN: number): nu
   return nN * L1;
 }
 
-/** Off-chip words of one tile: nN input and weight loads, one output store. */
-const tileTraffic = (t: TileCost, nN: number): number => nN * (t.inWords + t.weightWords) + t.outWords;
-
-/** Tiling cycles and traffic words of one layer for one batch, into `into`. */
-function layerTotals(l: FpgaLayer, t: Tiling, p: TilingParams, into: LayerTotals): LayerTotals {
-  const tile = newTileCost();
-  const tm = Math.min(t.Tm, l.M);
-  const tn = Math.min(t.Tn, l.N);
-  const nM = Math.ceil(l.M / t.Tm);
-  const nN = Math.ceil(l.N / t.Tn);
-  if (p.edgeTiles === 'full' || (l.R <= t.Tr && l.C <= t.Tc)) {
-    const tiles = Math.ceil(l.R / t.Tr) * Math.ceil(l.C / t.Tc) * nM;
-    tileGeometry(l, tm, tn, Math.min(t.Tr, l.R), Math.min(t.Tc, l.C), tile);
-    into.tilingCycles = tiles * tileL2(tile, t.Ip, t.Wp, t.Op, nN) * p.batch;
-    into.trafficWords = tiles * tileTraffic(tile, nN) * p.batch;
-    into.bound = tile.bound;
-    return into;
-  }
-  // Up to four tile shapes: full/edge rows x full/edge columns, each with its count.
-  const rows = edgeSplit(l.R, t.Tr);
-  const cols = edgeSplit(l.C, t.Tc);
+/** Tiling cycles of a tiled layer for one batch with these ports (bounds recorded in its shapes). */
+function tilingCyclesOf(tiled: TiledLayer, ports: Pick<Tiling, 'Ip' | 'Wp' | 'Op'>, p: TilingParams): number {
   let cycles = 0;
-  let traffic = 0;
-  let bound: Bound = 'compute';
-  for (let i = 0; i < 4; i += 2) {
-    if (rows[i + 1] === 0) continue;
-    for (let j = 0; j < 4; j += 2) {
-      if (cols[j + 1] === 0) continue;
-      tileGeometry(l, tm, tn, rows[i], cols[j], tile);
-      const count = rows[i + 1] * cols[j + 1] * nM;
-      cycles += count * tileL2(tile, t.Ip, t.Wp, t.Op, nN);
-      traffic += count * tileTraffic(tile, nN);
-      if (i === 0 && j === 0) bound = tile.bound;
-    }
-  }
-  into.tilingCycles = cycles * p.batch;
-  into.trafficWords = traffic * p.batch;
-  into.bound = bound;
-  return into;
+  for (const s of tiled.shapes) cycles += s.count * tileL2(s, ports.Ip, ports.Wp, ports.Op, tiled.nN);
+  return cycles * p.batch;
 }
 
 const ddrCyclesOf = (trafficWords: number, p: TilingParams, ddrBytesPerCycle: number): number =>
   Number.isFinite(ddrBytesPerCycle) ? Math.ceil((trafficWords * bytesPerWord(p.bits)) / ddrBytesPerCycle) : 0;
 
 /**
- * Cycles of one layer under `count` tilings that share Tm, Tn, Tr, Tc and differ only in their
- * ports (tilings[first], ...), written to out[at + k·stride]; returns their common traffic words.
- * The same model as layerCycles (the tuner's batched form of it), with the port-independent part
- * computed once.
+ * Cycles of one layer on one accelerator, with what makes them up and what bounds them: the one
+ * entry point of the cycle model (layerCyclesPerPorts is its batched form over port splits).
+ * `ddrBytesPerCycle` is the board's DDR bandwidth divided by the clock (Infinity: no off-chip limit).
+ */
+export function layerCycles(l: FpgaLayer, t: Tiling, p: TilingParams, ddrBytesPerCycle = Infinity): LayerCost {
+  const tiled = tileLayer(l, t, p);
+  const tilingCycles = tilingCyclesOf(tiled, t, p);
+  const { trafficWords } = tiled;
+  const ddrCycles = ddrCyclesOf(trafficWords, p, ddrBytesPerCycle);
+  return ddrCycles > tilingCycles
+    ? { cycles: ddrCycles, tilingCycles, ddrCycles, trafficWords, bound: 'ddr' }
+    : { cycles: tilingCycles, tilingCycles, ddrCycles, trafficWords, bound: tiled.shapes[0].bound };
+}
+
+/**
+ * layerCycles(...).cycles of one layer under `count` tilings that share Tm, Tn, Tr, Tc and differ
+ * only in their ports (tilings[first], ...), written to out[at + k·stride]; returns their common
+ * traffic words. The tiles are cut once for all of them.
  */
 export function layerCyclesPerPorts(
   l: FpgaLayer, tilings: readonly Tiling[], first: number, count: number, p: TilingParams, ddrBytesPerCycle: number,
   out: Float64Array, at: number, stride: number,
 ): number {
-  const t = tilings[first];
-  if (p.edgeTiles === 'partial' && (l.R > t.Tr || l.C > t.Tc)) {
-    const totals = newTotals();
-    for (let k = 0; k < count; k++) {
-      const { tilingCycles, trafficWords } = layerTotals(l, tilings[first + k], p, totals);
-      out[at + k * stride] = Math.max(tilingCycles, ddrCyclesOf(trafficWords, p, ddrBytesPerCycle));
-    }
-    return totals.trafficWords;
-  }
-  const nN = Math.ceil(l.N / t.Tn);
-  const tiles = Math.ceil(l.R / t.Tr) * Math.ceil(l.C / t.Tc) * Math.ceil(l.M / t.Tm) * p.batch;
-  const tile = tileGeometry(l, Math.min(t.Tm, l.M), Math.min(t.Tn, l.N), Math.min(t.Tr, l.R), Math.min(t.Tc, l.C), newTileCost());
-  const traffic = tiles * tileTraffic(tile, nN);
-  const ddrCycles = ddrCyclesOf(traffic, p, ddrBytesPerCycle);
-  for (let k = 0; k < count; k++) {
-    const u = tilings[first + k];
-    out[at + k * stride] = Math.max(tiles * tileL2(tile, u.Ip, u.Wp, u.Op, nN), ddrCycles);
-  }
-  return traffic;
-}
-
-/**
- * Cycles of one layer on one accelerator. `ddrBytesPerCycle` is the board's DDR bandwidth
- * divided by the clock (Infinity: no off-chip limit).
- */
-export function layerCycles(l: FpgaLayer, t: Tiling, p: TilingParams, ddrBytesPerCycle = Infinity): LayerCost {
-  const { tilingCycles, trafficWords, bound } = layerTotals(l, t, p, newTotals());
-  const ddrCycles = ddrCyclesOf(trafficWords, p, ddrBytesPerCycle);
-  return ddrCycles > tilingCycles
-    ? { cycles: ddrCycles, tilingCycles, ddrCycles, trafficWords, bound: 'ddr' }
-    : { cycles: tilingCycles, tilingCycles, ddrCycles, trafficWords, bound };
+  const tiled = tileLayer(l, tilings[first], p);
+  const ddrCycles = ddrCyclesOf(tiled.trafficWords, p, ddrBytesPerCycle);
+  for (let k = 0; k < count; k++) out[at + k * stride] = Math.max(tilingCyclesOf(tiled, tilings[first + k], p), ddrCycles);
+  return tiled.trafficWords;
 }
 
 /** [full size, full count, edge size, edge count] of a dimension of `size` cut into tiles of `tile`. */

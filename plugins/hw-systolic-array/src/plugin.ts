@@ -5,9 +5,11 @@ import { optionsSchema, resolveSettings } from './options';
 
 export const PLUGIN_NAME = '@coex/plugin-hw-systolic-array';
 
+const { version } = require('../package.json') as { version: string };
+
 export const systolicArrayPlugin = definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'hardware',
   description: 'Systolic array (OS/WS/IS dataflows) with SCALE-Sim v2 cycle counts, SRAM/DRAM traffic, energy and a tuner',
   options: optionsSchema,

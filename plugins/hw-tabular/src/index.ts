@@ -22,9 +22,11 @@ export const optionsSchema = z.object({
   gopsScale: z.number().positive().default(1),
 });
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'hardware',
   description: 'Looks latency (and energy) up in a benchmark CSV (HW-NAS-Bench and similar); fixed device, no design decisions',
   options: optionsSchema,

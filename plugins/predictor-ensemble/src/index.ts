@@ -54,9 +54,11 @@ export type PredictorPluginOptions = z.output<typeof predictorOptions>;
 const keyOf = (candidate: Candidate) =>
   typeof candidate.architecture.canonical === 'string' ? candidate.architecture.canonical : JSON.stringify(candidate.tokens.arch);
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   description: 'Accuracy predictor (MLP ensemble, online): prunes candidates the front dominates; guided mode trains the predicted best of each batch',
   options: predictorOptions,
   apply(ctx, options) {

@@ -34,9 +34,11 @@ export const weightedRewardOptions = z
     }
   });
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'reward',
   description: 'Weighted normalised reward of accuracy and hardware efficiency, with a penalty for pruned and failed trials',
   options: weightedRewardOptions,

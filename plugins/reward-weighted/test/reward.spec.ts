@@ -2,19 +2,18 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import {
   PluginError,
-  Run,
   UserError,
   definePlugin,
   isUserError,
-  resolveConfig,
   type HardwareMetrics,
   type PluginEntry,
   type Trial,
 } from '@coex/core';
+import { createTestPipeline, fakePluginPath } from '@coex/testing';
 import weighted, { WeightedReward, boundsFromSpec, defaultGoal, normalize, type WeightedRewardSettings } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
-const FAKE_HARDWARE = './' + path.relative(process.cwd(), path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'plugins', 'fake-hardware.ts'));
+const FAKE_HARDWARE = './' + path.relative(process.cwd(), fakePluginPath('fake-hardware'));
 
 const SETTINGS: WeightedRewardSettings = {
   mode: 'weighted',
@@ -118,15 +117,9 @@ describe('reward-weighted: in an engine run', () => {
   const norm = (v: number, lo: number, hi: number) => Math.min(1, Math.max(-1, (2 * (v - lo)) / (hi - lo) - 1));
 
   async function run(entries: PluginEntry[], sets: string[] = [], extra: ReturnType<ReturnType<typeof definePlugin>>[] = []) {
-    const { config, plugins } = resolveConfig({ preset: TINY, budget: 24, sets, plugins: ['!store-sqlite', ...entries] });
-    const r = new Run({
-      dir: '/nonexistent', config,
-      plugins: [...plugins, ...extra.map((plugin) => ({ plugin, resolved: { name: plugin.name, version: plugin.version, module: 'inline', options: {} } }))],
-    });
-    const trials: Trial[] = [];
-    r.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-    const summary = await r.execute();
-    return { summary, trials: trials.sort((a, b) => a.seq - b.seq), run: r };
+    const pipeline = createTestPipeline({ preset: TINY, budget: 24, sets, plugins: ['!store-sqlite', ...entries, ...extra] });
+    const { summary, trials } = await pipeline.execute();
+    return { summary, trials, run: pipeline.run };
   }
 
   it('scores every trial by the formula, and a plugin tapping the reward hook adjusts it', async () => {

@@ -38,9 +38,11 @@ export function createAsha(options: AshaOptions): SuccessiveHalving {
   return scheduler;
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'scheduler',
   description: 'Asynchronous successive halving (ASHA) over epochs, images or steps, with promotions from saved state',
   options: ashaOptions,

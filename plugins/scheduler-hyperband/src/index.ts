@@ -40,9 +40,11 @@ export function createHyperband(options: HyperbandOptions): SuccessiveHalving {
   });
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'scheduler',
   description: 'Hyperband: successive halving in several brackets of minimum resource',
   options: hyperbandOptions,

@@ -48,9 +48,11 @@ export class MedianStopping implements Scheduler {
   }
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'scheduler',
   description: 'Median stopping rule: stop a child whose best accuracy so far is below the median of earlier running averages',
   options: medianOptions,

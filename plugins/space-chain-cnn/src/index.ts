@@ -63,9 +63,11 @@ export class ChainCnnSpace implements SearchSpace {
 
 const positiveInts = listOption(z.coerce.number().int().positive());
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'space',
   description: 'Chain CNN of the paper: kernel {1,3,5,7}, filters {24,36,48,64}, stride {1,2} per layer',
   options: z.object({

@@ -32,9 +32,11 @@ async function trainerCells(roles: RoleResolver): Promise<CellSet | undefined> {
   return new CellSet(cells);
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'space',
   description: 'NAS-Bench-201 cell: 6 edges, each none/skip_connect/nor_conv_1x1/nor_conv_3x3/avg_pool_3x3',
   options: z.object({

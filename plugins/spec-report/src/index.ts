@@ -45,9 +45,11 @@ export function buildSpecReport(trials: readonly Trial[], spec: HardwareSpec): S
   };
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   description: 'After the run, checks trained networks against a hardware spec that was not used for pruning',
   options: z.object({
     minThroughput: z.number().positive().optional(),

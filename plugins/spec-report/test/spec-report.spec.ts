@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, prepareStudy, resolveConfig, runStudy, type Trial } from '@coex/core';
+import { prepareStudy, runStudy, type Trial } from '@coex/core';
+import { createTestPipeline } from '@coex/testing';
 import { buildSpecReport } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
@@ -25,8 +26,7 @@ describe('spec-report', () => {
 
   it('writes spec-report.json at the end of a run without pruning anything', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-spec-'));
-    const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['spec-report', { minThroughput: 500 }]] });
-    const summary = await new Run({ dir, config, plugins }).execute();
+    const { summary } = await createTestPipeline({ preset: TINY, plugins: ['!store-sqlite', ['spec-report', { minThroughput: 500 }]], dir }).execute();
     expect(summary.counts.pruned).to.equal(0);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'spec-report.json'), 'utf8'));
     expect(report.trained).to.equal(12);

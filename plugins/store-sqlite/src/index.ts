@@ -8,9 +8,11 @@ import { DEFAULT_BUSY_TIMEOUT, SqliteStore } from './sqlite-store';
 export { SqliteStore, DEFAULT_BUSY_TIMEOUT, type SqliteStoreOptions, type SynchronousMode } from './sqlite-store';
 export { APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema';
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'store',
   description: 'SQLite experiment store (better-sqlite3, WAL): runs, trials, events, controller state',
   options: z.object({

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { UserError, type StoredEvent, type Trial } from '@coex/core';
 import { SqliteStore } from '../src';
 import { fullTrial, makeTempDirs, prunedTrial, rawConnection, run } from './fixtures';
+import { rejectionOf } from '@coex/testing';
 
 /** Lets a test shrink the file's page limit to simulate a full disk. */
 class FullDiskStore extends SqliteStore {
@@ -10,15 +11,6 @@ class FullDiskStore extends SqliteStore {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     this.db.pragma(`max_page_count = ${pages}`);
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('store-sqlite: SqliteStore', () => {
@@ -125,7 +117,7 @@ describe('store-sqlite: SqliteStore', () => {
     const store = open({ busyTimeout: 20 });
     const other = rawConnection(file);
     other.exec('BEGIN IMMEDIATE');
-    const error = await rejection(store.putTrial('r1', prunedTrial(12)));
+    const error = await rejectionOf(store.putTrial('r1', prunedTrial(12)));
     other.exec('ROLLBACK');
     other.close();
     expect(error).to.be.instanceOf(UserError);
@@ -141,7 +133,7 @@ describe('store-sqlite: SqliteStore', () => {
     const writer = open();
     await writer.putTrial('r1', fullTrial(11));
     const reader = open({ readOnly: true });
-    const error = await rejection(reader.putTrial('r1', fullTrial(12)));
+    const error = await rejectionOf(reader.putTrial('r1', fullTrial(12)));
     expect(error).to.not.be.instanceOf(UserError);
     expect(error.message).to.equal(`could not save trial 12 of run r1 to ${file}: SQLITE_READONLY: attempt to write a readonly database`);
     expect(await writer.listTrials('r1')).to.deep.equal([fullTrial(11)]);
@@ -155,7 +147,7 @@ describe('store-sqlite: SqliteStore', () => {
     store.fillDisk();
     const big = fullTrial(3);
     big.candidate.architecture.notes = 'x'.repeat(200_000);
-    const error = await rejection(store.putTrial('r1', big));
+    const error = await rejectionOf(store.putTrial('r1', big));
     expect(error.message).to.equal(`could not save trial 3 of run r1 to ${file}: SQLITE_FULL: database or disk is full`);
     await store.close();
 
@@ -170,7 +162,7 @@ describe('store-sqlite: SqliteStore', () => {
     const store = open();
     await store.close();
     await store.close();
-    const error = await rejection(store.listTrials('r1'));
+    const error = await rejectionOf(store.listTrials('r1'));
     expect(error.message).to.match(new RegExp(`^could not read the trials of run r1 from ${file}: .*not open`));
   });
 

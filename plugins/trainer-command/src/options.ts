@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { z } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-command';
-export const PLUGIN_VERSION = '0.1.0';
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 /** Environment values may be given as numbers or booleans (`--set trainer.env.OMP_NUM_THREADS=1`). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PluginError, Run, isUserError, resolveConfig, type Trial } from '@coex/core';
+import { PluginError, isUserError } from '@coex/core';
+import { createTestPipeline } from '@coex/testing';
 import { Scratch } from './helpers';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
@@ -10,12 +11,9 @@ const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'train_random.js');
 const { pseudoAccuracy } = require(EXAMPLE) as { pseudoAccuracy: (architecture: unknown, seed: number) => number };
 
 async function runWith(dir: string, command: string, budget?: number) {
-  const { config, plugins } = resolveConfig({ preset: TINY, budget, plugins: ['!store-sqlite', ['trainer-command', { command }]] });
-  const run = new Run({ dir, config, plugins });
-  const trials: Trial[] = [];
-  run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-  const summary = await run.execute();
-  return { summary, trials: trials.sort((a, b) => a.seq - b.seq), run };
+  const pipeline = createTestPipeline({ preset: TINY, budget, plugins: ['!store-sqlite', ['trainer-command', { command }]], dir });
+  const { summary, trials } = await pipeline.execute();
+  return { summary, trials, run: pipeline.run };
 }
 
 describe('trainer-command in a run', () => {
@@ -54,8 +52,7 @@ describe('trainer-command in a run', () => {
 
   it('the preflight refuses a command whose program is not found, and passes one that is', async () => {
     const preflight = async (command: string) => {
-      const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['trainer-command', { command }]] });
-      return new Run({ dir: scratch.dir, config, plugins }).preflight();
+      return createTestPipeline({ preset: TINY, plugins: ['!store-sqlite', ['trainer-command', { command }]], dir: scratch.dir }).run.preflight();
     };
     const error = await preflight('OMP_NUM_THREADS=1 coex-no-such-trainer-xyz {arch}').catch((e: unknown) => e);
     expect(isUserError(error), String(error)).to.equal(true);

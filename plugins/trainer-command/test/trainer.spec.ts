@@ -6,6 +6,7 @@ import { PluginError, UserError, isUserError, type DataSplit, type Dataset } fro
 import { describeChainCnn } from '@coex/kit-chain-cnn';
 import plugin, { LOG_FILE, TRIAL_FORMAT, type TrialFile } from '../src/index';
 import { ARCH, Scratch, alive, trainerFor, until } from './helpers';
+import { rejectionOf } from '@coex/testing';
 
 const request = (seq = 3, seed = 99) => ({ seq, seed, architecture: ARCH });
 const REGISTER = path.resolve(__dirname, '..', '..', '..', 'scripts', 'register.js');
@@ -20,15 +21,6 @@ const treeScript = (pidFile: string) => `
   child.on('spawn', () => require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, JSON.stringify([process.pid, child.pid])));
   setInterval(() => {}, 1000);
 `;
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the trial to fail');
-}
 
 describe('trainer-command: running a command per trial', () => {
   let scratch: Scratch;
@@ -93,7 +85,7 @@ describe('trainer-command: running a command per trial', () => {
       for (let i = 0; i < 30; i++) console.error('line ' + i);
       process.exit(3);
     `);
-    const error = await failure((await nodeTrainer(script)).train(request()));
+    const error = await rejectionOf((await nodeTrainer(script)).train(request()));
     expect(error).to.not.be.instanceOf(PluginError);
     expect(error.message).to.match(/^command exited with code 3: node .*fail\.js .*arch\.json/);
     expect(error.message).to.contain('last 20 lines of output');
@@ -103,13 +95,13 @@ describe('trainer-command: running a command per trial', () => {
 
   it('a command killed by a signal fails the trial naming the signal', async () => {
     const script = scratch.script('killed.js', `process.kill(process.pid, 'SIGKILL');`);
-    const error = await failure((await nodeTrainer(script)).train(request()));
+    const error = await rejectionOf((await nodeTrainer(script)).train(request()));
     expect(error.message).to.match(/command was killed by signal SIGKILL \(out of memory\?\)(, exit 137 from the shell)?: node /);
   });
 
   it('a command that runs past the timeout is stopped and fails the trial', async () => {
     const script = scratch.script('sleep.js', `console.log('started'); setTimeout(() => console.log(JSON.stringify({ accuracy: 1 })), 60000);`);
-    const error = await failure((await nodeTrainer(script, { timeout: 1 })).train(request()));
+    const error = await rejectionOf((await nodeTrainer(script, { timeout: 1 })).train(request()));
     expect(error.message).to.match(/^command timed out after 1 s \(trainer\.timeout\)/);
     expect(error.message).to.contain('  | started');
   });
@@ -125,7 +117,7 @@ describe('trainer-command: running a command per trial', () => {
   ] as const) {
     it(`${what} fails the trial with a clear message`, async () => {
       const script = scratch.script('metrics.js', `console.log('training...'); console.log(${JSON.stringify(line)});`);
-      const error = await failure((await nodeTrainer(script)).train(request()));
+      const error = await rejectionOf((await nodeTrainer(script)).train(request()));
       expect(error.message).to.match(expected);
       expect(error.message).to.contain('  | training...');
     });
@@ -133,7 +125,7 @@ describe('trainer-command: running a command per trial', () => {
 
   it('no output at all is a missing metrics line', async () => {
     const script = scratch.script('silent.js', '');
-    const error = await failure((await nodeTrainer(script)).train(request()));
+    const error = await rejectionOf((await nodeTrainer(script)).train(request()));
     expect(error.message).to.match(/^the command printed no metrics line: expected a JSON object with a numeric "accuracy" \(0..1\)/);
     expect(error.message).to.contain('it printed nothing');
   });
@@ -143,7 +135,7 @@ describe('trainer-command: running a command per trial', () => {
     const script = scratch.script('tree.js', treeScript(pidFile));
     const trainer = await nodeTrainer(script, { killAfter: 0.5 });
     const controller = new AbortController();
-    const training = failure(trainer.train({ ...request(), signal: controller.signal }));
+    const training = rejectionOf(trainer.train({ ...request(), signal: controller.signal }));
     await until(() => fs.existsSync(pidFile), 'the command to start');
     const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as number[];
     expect(pids.every(alive)).to.equal(true);
@@ -177,14 +169,14 @@ describe('trainer-command: running a command per trial', () => {
   it('an already aborted signal starts nothing', async () => {
     const marker = path.join(scratch.dir, 'ran');
     const script = scratch.script('mark.js', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, '')`);
-    const error = await failure((await nodeTrainer(script)).train({ ...request(), signal: AbortSignal.abort() }));
+    const error = await rejectionOf((await nodeTrainer(script)).train({ ...request(), signal: AbortSignal.abort() }));
     expect(error.message).to.match(/aborted before the command started/);
     expect(fs.existsSync(marker)).to.equal(false);
   });
 
   it('a command the shell cannot find stops the run with a user error', async () => {
     const trainer = await trainerFor({ command: 'coex-no-such-trainer-xyz {arch}' }, scratch.folder('run'));
-    const error = await failure(trainer.train(request()));
+    const error = await rejectionOf(trainer.train(request()));
     expect(error).to.be.instanceOf(PluginError);
     expect(isUserError(error)).to.equal(true);
     expect(error.message).to.match(/trial 3: the shell could not find the command \(exit 127\): coex-no-such-trainer-xyz .*arch\.json/);
@@ -196,14 +188,14 @@ describe('trainer-command: running a command per trial', () => {
     const script = scratch.script('train.sh', 'echo \'{"accuracy": 0.5}\'\n');
     fs.chmodSync(script, 0o644);
     const trainer = await trainerFor({ command: `${script} {arch}` }, scratch.folder('run'));
-    const error = await failure(trainer.train(request()));
+    const error = await rejectionOf(trainer.train(request()));
     expect(isUserError(error)).to.equal(true);
     expect(error.message).to.match(/the command is not executable \(exit 126\): make it executable or run it through its interpreter/);
   });
 
   it('rejects bad options where the plugin is created, naming the option', async () => {
     const run = scratch.folder('run');
-    const reject = async (options: Record<string, unknown>) => failure(trainerFor(options, run));
+    const reject = async (options: Record<string, unknown>) => rejectionOf(trainerFor(options, run));
     expect((await reject({})).message).to.match(/option trainer\.command: required: the command to run per trial/);
     expect((await reject({ command: '  ' })).message).to.match(/option trainer\.command: must not be empty/);
     expect((await reject({ command: 'x', timeout: 0 })).message).to.match(/option trainer\.timeout/);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Rng, deriveSeed, type ChainCnnArchitecture } from '@coex/core';
 import { chainCnn } from '@coex/kit-chain-cnn';
 import { FashionMnistDataset, FASHION_MNIST_DIR } from '@coex/plugin-dataset-fashion-mnist';
+import { kendallTau, spearman } from '@coex/plugin-predictor-ensemble';
 import { onBackend, resolveTrainerOptions, selectBackend, trainChild } from '@coex/plugin-trainer-tfjs/fast-path';
 import { buildSupernet, calibrationBatches, resolveSupernetOptions, scoreSubnetwork, trainSupernet } from '../src';
 
@@ -28,53 +29,6 @@ const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-
-/** Kendall tau-b (ties in either ranking counted as neither concordant nor discordant). */
-export function kendallTau(a: number[], b: number[]): number {
-  let concordant = 0;
-  let discordant = 0;
-  let tiesA = 0;
-  let tiesB = 0;
-  for (let i = 0; i < a.length; i++) {
-    for (let j = i + 1; j < a.length; j++) {
-      const da = Math.sign(a[i] - a[j]);
-      const db = Math.sign(b[i] - b[j]);
-      if (da === 0 && db === 0) continue;
-      if (da === 0) tiesA++;
-      else if (db === 0) tiesB++;
-      else if (da === db) concordant++;
-      else discordant++;
-    }
-  }
-  return (concordant - discordant) / Math.sqrt((concordant + discordant + tiesA) * (concordant + discordant + tiesB));
-}
-
-/** Spearman's rho: Pearson correlation of the ranks (ties get their mean rank). */
-export function spearman(a: number[], b: number[]): number {
-  const ranks = (v: number[]) => {
-    const order = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
-      for (let k = i; k <= j; k++) r[order[k][1]] = (i + j) / 2 + 1;
-      i = j + 1;
-    }
-    return r;
-  };
-  const [ra, rb] = [ranks(a), ranks(b)];
-  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const [ma, mb] = [mean(ra), mean(rb)];
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < ra.length; i++) {
-    num += (ra[i] - ma) * (rb[i] - mb);
-    da += (ra[i] - ma) ** 2;
-    db += (rb[i] - mb) ** 2;
-  }
-  return num / Math.sqrt(da * db);
-}
 
 async function main(): Promise<void> {
   await selectBackend('wasm');

@@ -5,7 +5,7 @@ import { BACKENDS, trainerOptionsSchema } from '@coex/plugin-trainer-tfjs/fast-p
 import { SUPERNET_OPTIMIZERS } from './optimizer';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-supernet';
-export const PLUGIN_VERSION = '0.1.0';
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 const positiveInts = listOption(z.coerce.number().int().positive());
 

@@ -19,9 +19,11 @@ export const optionsSchema = z.object({
   accuracyUnit: z.enum(['auto', 'percent', 'fraction']).default('auto'),
 });
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   role: 'trainer',
   description: 'Looks accuracies up in a benchmark CSV (NAS-Bench-201 and similar) instead of training',
   options: optionsSchema,

@@ -3,7 +3,7 @@
 import { validateOptions, z, type PluginMeta } from '@coex/core';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-tfjs';
-export const PLUGIN_VERSION = '0.1.0';
+export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const SCHEDULES = ['constant', 'cosine', 'step'] as const;
@@ -13,7 +13,11 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export type ScheduleName = (typeof SCHEDULES)[number];
 export type BackendPreference = (typeof BACKENDS)[number];
 
-export const trainerOptionsSchema = z.object({
+/**
+ * The training settings and their defaults, shared with trainer-torch (which extends them through
+ * `@coex/plugin-trainer-tfjs/options`), so that both trainers train the same network the same way.
+ */
+export const trainingOptionsSchema = z.object({
   /** Passes over the training split. */
   epochs: z.number().int().min(1).default(1),
   /** Images per step: 8 updates per 512 images (128 is ~15-20 % faster per image on wasm, half the updates). */
@@ -40,14 +44,17 @@ export const trainerOptionsSchema = z.object({
    * the end of every epoch; 0 = at epoch ends only. What early-stopping schedulers judge on.
    */
   reportEvery: z.number().int().min(0).default(0),
-  /** 'auto': tfjs-node if it loads, else wasm (with this plugin's training kernels), else cpu. */
-  backend: z.enum(BACKENDS).default('auto'),
   /** Seconds per trial; a trial that runs longer is rejected with a TimeLimitError. */
   timeLimit: z.number().positive().optional(),
-  /** Folder to save each trained child to (tfjs layers format), as <saveDir>/trial-<seq>. */
+  /** Folder to save each trained child to, as <saveDir>/trial-<seq> (tfjs layers format here; trainer-torch: a state_dict). */
   saveDir: z.string().min(1).optional(),
   /** Images per inference batch when scoring validation and test splits. */
   evalBatchSize: z.number().int().min(1).default(256),
+});
+
+export const trainerOptionsSchema = trainingOptionsSchema.extend({
+  /** 'auto': tfjs-node if it loads, else wasm (with this plugin's training kernels), else cpu. */
+  backend: z.enum(BACKENDS).default('auto'),
 });
 
 export type TrainerOptions = z.output<typeof trainerOptionsSchema>;

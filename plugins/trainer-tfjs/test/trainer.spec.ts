@@ -9,6 +9,7 @@ import plugin, { AbortError, NonFiniteLossError, TfjsTrainer, TimeLimitError, lo
 import { MODEL_FILE, WEIGHTS_FILE } from '../src/save';
 import { selectBackend } from '../src/backend';
 import { syntheticDataset, syntheticSplits, useBackend } from './helpers';
+import { rejectionOf } from '@coex/testing';
 
 const data = syntheticSplits(1, { noise: 1 });
 const ARCH = chainCnn([[3, 8, 1], [3, 8, 2]], data.shape, data.classes);
@@ -22,15 +23,6 @@ async function expectNoLeak<T>(body: () => Promise<T>): Promise<T> {
   } finally {
     expect(tf.memory().numTensors, 'tensors left behind').to.equal(before);
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('trainer-tfjs training', function () {
@@ -76,10 +68,10 @@ describe('trainer-tfjs training', function () {
   it('rejects a NaN loss with the epoch and step, and frees its tensors', async () => {
     const poisoned = syntheticSplits(1);
     poisoned.train.x.fill(Number.NaN);
-    const error = await expectNoLeak(() => rejection(trainOnce(ARCH, poisoned, { ...FAST, seed: 1 })));
+    const error = await expectNoLeak(() => rejectionOf(trainOnce(ARCH, poisoned, { ...FAST, seed: 1 })));
     expect(error).to.be.instanceOf(NonFiniteLossError);
     expect(error.message).to.equal('NaN loss at epoch 1, step 1');
-    const diverged = await expectNoLeak(() => rejection(trainOnce(ARCH, data, { ...FAST, seed: 1, optimizer: 'sgd', learningRate: 1e10 })));
+    const diverged = await expectNoLeak(() => rejectionOf(trainOnce(ARCH, data, { ...FAST, seed: 1, optimizer: 'sgd', learningRate: 1e10 })));
     expect(diverged.message).to.match(/^NaN loss at epoch 1, step \d+/);
   });
 
@@ -87,18 +79,18 @@ describe('trainer-tfjs training', function () {
     const long = syntheticSplits(2, { train: 4000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('run cancelled')), 30);
-    const error = await expectNoLeak(() => rejection(trainOnce(ARCH, long, { ...FAST, batchSize: 8, seed: 1, signal: controller.signal })));
+    const error = await expectNoLeak(() => rejectionOf(trainOnce(ARCH, long, { ...FAST, batchSize: 8, seed: 1, signal: controller.signal })));
     expect(error).to.be.instanceOf(AbortError);
     expect(error.name).to.equal('AbortError');
     expect(error.message).to.match(/^training aborted at epoch 1, step \d+$/);
     expect((error as AbortError & { cause: Error }).cause.message).to.equal('run cancelled');
-    const early = await rejection(trainOnce(ARCH, data, { ...FAST, seed: 1, signal: AbortSignal.abort() }));
+    const early = await rejectionOf(trainOnce(ARCH, data, { ...FAST, seed: 1, signal: AbortSignal.abort() }));
     expect(early.message).to.equal('training aborted before it started');
   });
 
   it('rejects a trial that exceeds timeLimit with a TimeLimitError saying so', async () => {
     const long = syntheticSplits(2, { train: 4000 });
-    const error = await expectNoLeak(() => rejection(trainOnce(ARCH, long, { ...FAST, batchSize: 8, seed: 1, timeLimit: 0.05 })));
+    const error = await expectNoLeak(() => rejectionOf(trainOnce(ARCH, long, { ...FAST, batchSize: 8, seed: 1, timeLimit: 0.05 })));
     expect(error).to.be.instanceOf(TimeLimitError);
     expect(error.message).to.match(/^training exceeded trainer\.timeLimit \(0\.05 s\) at epoch 1, step \d+, after [\d.]+ s$/);
   });
@@ -137,10 +129,10 @@ describe('trainer-tfjs training', function () {
 
   it('rejects a network that does not fit the dataset with a UserError', async () => {
     const wrongInput = chainCnn([[3, 4, 1]], { height: 32, width: 32, channels: 3 }, 4);
-    expect(await rejection(trainOnce(wrongInput, data, { ...FAST, seed: 1 }))).to.be.instanceOf(UserError).with.property('message').match(/input is 32x32x3 but dataset synthetic-test has 8x8x3/);
+    expect(await rejectionOf(trainOnce(wrongInput, data, { ...FAST, seed: 1 }))).to.be.instanceOf(UserError).with.property('message').match(/input is 32x32x3 but dataset synthetic-test has 8x8x3/);
     const wrongClasses = chainCnn([[3, 4, 1]], data.shape, 10);
-    expect((await rejection(trainOnce(wrongClasses, data, { ...FAST, seed: 1 }))).message).to.match(/10 classes but dataset synthetic-test has 4/);
-    expect((await rejection(trainOnce({ kind: 'nb201-cell' }, data, { ...FAST, seed: 1 }))).message).to.match(/"chain-cnn" only/);
+    expect((await rejectionOf(trainOnce(wrongClasses, data, { ...FAST, seed: 1 }))).message).to.match(/10 classes but dataset synthetic-test has 4/);
+    expect((await rejectionOf(trainOnce({ kind: 'nb201-cell' }, data, { ...FAST, seed: 1 }))).message).to.match(/"chain-cnn" only/);
   });
 
   it('trains on its backend without changing the one the rest of the process uses', async () => {
@@ -215,6 +207,6 @@ describe('trainer-tfjs plugin', function () {
     const choice = await selectBackend('auto');
     expect(choice.name).to.equal('wasm');
     expect(choice.notes.join(' ')).to.match(/@tensorflow\/tfjs-node is not available .*npm install @tensorflow\/tfjs-node/);
-    expect(await rejection(selectBackend('tensorflow'))).to.be.instanceOf(UserError).with.property('message').match(/needs @tensorflow\/tfjs-node/);
+    expect(await rejectionOf(selectBackend('tensorflow'))).to.be.instanceOf(UserError).with.property('message').match(/needs @tensorflow\/tfjs-node/);
   });
 });

