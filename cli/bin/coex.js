@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // Resolves through the package's own exports: dist/ normally, src/ under --conditions=coex-source (tests).
-require('@coex/core/cli')
+require('@coex/cli')
   .main(process.argv.slice(2))
   .then(() => exitWhenFlushed(process.exitCode ?? 0));
 

@@ -3,7 +3,7 @@
 // old file as it was.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, messageOf } from '../errors';
+import { UserError, messageOf } from '@coex/core';
 
 export function writeExportFile(file: string, data: string | Uint8Array): void {
   const target = path.resolve(file);

@@ -5,15 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ResolvedConfig } from '../config';
-import { convLayersOf } from '../conv-layers';
-import { UserError } from '../errors';
-import { openRunStore, readRunConfig } from '../experiment';
-import type { Trainer } from '../roles';
-import { isStudyDir } from '../study';
-import { loadTrainer } from '../training-roles';
-import type { Candidate, HardwareMetrics, Metrics } from '../types';
-import { CORE_VERSION } from '../version';
+import { type ResolvedConfig, isStudyDir, openRunStore, readRunConfig } from '@coex/core/host';
+import { convLayersOf, UserError, type Trainer, loadTrainer, type Candidate, type HardwareMetrics, type Metrics, CORE_VERSION } from '@coex/core';
 import { writeExportFile } from './export-file';
 
 export const DESIGN_FORMAT = 1;

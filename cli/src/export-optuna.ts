@@ -1,8 +1,6 @@
 // `coex export <run-or-study> --format optuna`: every run as an Optuna study in a journal file.
-import { openRunStore } from '../experiment';
-import { optunaJournal, type OptunaStudyInput } from '../optuna';
-import type { DecisionSpace, Store } from '../roles';
-import { isStudyDir, openStudyStore, studyRunConfig } from '../study';
+import { isStudyDir, openRunStore, openStudyStore, optunaJournal, studyRunConfig, type OptunaStudyInput } from '@coex/core/host';
+import type { DecisionSpace, Store } from '@coex/core';
 import { writeExportFile } from './export-file';
 
 /** The decisions the run's last start or resume recorded. */

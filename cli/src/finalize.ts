@@ -4,14 +4,8 @@
 // search's (<run>/finalize.json) and saves the models.
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import type { ResolvedConfig } from '../config';
-import { UserError } from '../errors';
-import { writeFileAtomic } from '../atomic-write';
-import { CONFIG_FILE, openRunStore, readRunConfig } from '../experiment';
-import type { ParetoEntry } from '../results';
-import type { TrainingResult } from '../types';
-import { FINALIZE_FILE, finalizeCandidates, finalizeTrials, standAloneTrainer } from '../finalize';
-import { loadTrainer } from '../training-roles';
+import { type ResolvedConfig, writeFileAtomic, CONFIG_FILE, openRunStore, readRunConfig, type ParetoEntry } from '@coex/core/host';
+import { UserError, type TrainingResult, FINALIZE_FILE, finalizeCandidates, finalizeTrials, standAloneTrainer, loadTrainer } from '@coex/core';
 import { trainerNameOf, writeOnnxWithDesign } from './export-onnx';
 import { formatNumber, positiveInt, printJson, table } from './output';
 

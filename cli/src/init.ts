@@ -1,17 +1,14 @@
 // `coex init plugin <name>`: scaffolds a standalone plugin package (package.json, tsconfig, a
 // minimal but correct implementation of the chosen role or a hook-only plugin, tests that use
-// @coex/testing, a README with the hook table) from the files in core/templates/plugin.
+// @coex/testing, a README with the hook table) from the files in cli/templates/plugin.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { UserError } from '../errors';
-import { ROLE_NAMES, isRoleName, type RoleName } from '../roles';
-import { closest } from '../suggest';
-import { CORE_VERSION } from '../version';
+import { UserError, ROLE_NAMES, isRoleName, type RoleName, closest, CORE_VERSION } from '@coex/core';
 
-/** core/templates/plugin, from src/cli and dist/cli alike. */
-export const PLUGIN_TEMPLATE_DIR = path.join(__dirname, '..', '..', 'templates', 'plugin');
+/** cli/templates/plugin, from src/ and dist/ alike. */
+export const PLUGIN_TEMPLATE_DIR = path.join(__dirname, '..', 'templates', 'plugin');
 
 /** The template folder of a plugin that fills no role. */
 const HOOK_ONLY = 'hooks';

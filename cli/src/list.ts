@@ -3,9 +3,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { loadPluginModule, loadPreset } from '../config';
-import { messageOf } from '../errors';
-import { discoverPackages } from '../resolve';
+import { loadPluginModule, loadPreset, discoverPackages } from '@coex/core/host';
+import { messageOf } from '@coex/core';
 import { printJson, table } from './output';
 
 export interface PluginListing {

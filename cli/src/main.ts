@@ -1,23 +1,20 @@
 // The `coex` command line. Exit codes: 0 success; 2 user error (one paragraph, no stack trace);
 // 3 the run finished but no candidate was feasible; 1 internal failure; 130 interrupted.
 import { Command, CommanderError } from 'commander';
-import { NoFeasibleCandidateError, PluginError, UserError, codeOf, isUserError, messageOf } from '../errors';
-import { maskStream, registerEnvironmentSecrets } from '../secrets';
-import { CORE_VERSION } from '../version';
-import { registerAblate } from './ablate';
-import { registerArch } from './arch';
+import { NoFeasibleCandidateError, PluginError, UserError, codeOf, isUserError, messageOf, maskStream, registerEnvironmentSecrets, CORE_VERSION } from '@coex/core';
+import { discoverCommands, loadContributedCommand, missingCommand } from './commands';
+import { registerFinalize } from './finalize';
 import { registerInit } from './init';
 import { registerList } from './list';
-import { registerReport } from './report';
 import { registerRun } from './run';
 import { registerShow } from './show';
-import { registerWorker } from './worker';
-import { registerHw } from './hw';
-import { registerTrain } from './train';
-import { registerFinalize } from './finalize';
-import { registerDashboard } from './dashboard';
 
-export function buildProgram(): Command {
+/**
+ * The program for `argv`: the CLI's own commands, and those installed packages contribute. Only
+ * the command `argv` runs (`coex <name> ...` or `coex help <name>`) has its module loaded; the
+ * others are listed by name and description.
+ */
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('coex')
     .description('Coex: hardware/software co-exploration of neural architectures')
     .version(CORE_VERSION)
@@ -25,16 +22,20 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerShow(program);
-  registerAblate(program);
-  registerReport(program);
   registerList(program);
   registerInit(program);
-  registerArch(program);
-  registerWorker(program);
-  registerHw(program);
-  registerTrain(program);
   registerFinalize(program);
-  registerDashboard(program);
+  const wanted = argv[0] === 'help' ? argv[1] : argv[0];
+  const own = new Set(program.commands.map((c) => c.name()));
+  const contributed = discoverCommands(process.cwd(), (m) => process.stderr.write(`coex: warning: ${m}\n`)).filter((c) => !own.has(c.name));
+  for (const c of contributed) {
+    if (c.name === wanted) loadContributedCommand(program, c, argv.slice(1));
+    else program.command(c.name).description(c.description);
+  }
+  if (wanted && !wanted.startsWith('-') && !program.commands.some((c) => c.name() === wanted)) {
+    const missing = missingCommand(wanted);
+    if (missing) throw missing;
+  }
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -71,7 +72,7 @@ export async function main(argv: string[]): Promise<void> {
   maskStream(process.stdout);
   maskStream(process.stderr);
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(argv).parseAsync(argv, { from: 'user' });
   } catch (error) {
     process.exitCode = reportError(error);
   }

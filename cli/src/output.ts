@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { messageOf } from '../errors';
-import { parseSeed } from '../seed';
+import { messageOf } from '@coex/core';
+import { parseSeed } from '@coex/core/host';
 
 // How commands print: JSON for scripts, short text for people.
 export function printJson(value: unknown): void {

@@ -1,10 +1,8 @@
 // Progress of a run on stderr: a bar in a terminal (cli-progress), plain lines otherwise.
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
-import type { CoexEvent } from '../events';
-import type { RunCounts } from '../hooks';
-import { childrenTrained } from '../run';
-import type { Budget, Trial } from '../types';
+import type { CoexEvent, RunCounts, Budget, Trial } from '@coex/core';
+import { childrenTrained } from '@coex/core/host';
 
 const pct = (x: number | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '-');
 

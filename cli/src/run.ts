@@ -1,13 +1,17 @@
 // `coex run` and `coex resume`.
 import type { Command } from 'commander';
-import { NoFeasibleCandidateError } from '../errors';
-import { prepareResume, prepareRun, type PreparedRun } from '../experiment';
-import { prunedExplanation, summarizeTrials } from '../results';
-import { isStudyDir, resumeStudy } from '../study';
-import { executeStudy } from './ablate';
+import { NoFeasibleCandidateError } from '@coex/core';
+import { isStudyDir, prepareResume, prepareRun, type PreparedRun, prunedExplanation, summarizeTrials } from '@coex/core/host';
+import { loadOptionalPackage } from './optional-package';
 import { USE_HELP, collect, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
 import { showProgress } from './progress';
 import { describedResults, printSummary } from './show';
+
+/** What `coex resume <study folder>` needs from @coex/study, loaded only then. */
+interface StudyModule {
+  resumeStudy(dir: string, options: { trustFolder?: boolean }): Promise<object | undefined>;
+  executeStudy(prepared: object, json: boolean): Promise<void>;
+}
 
 export function registerRun(program: Command): void {
   program
@@ -51,6 +55,7 @@ export function registerRun(program: Command): void {
     .action(async (dir: string, opts) => {
       const trust = { trustFolder: !!opts.trustFolder };
       if (isStudyDir(dir)) {
+        const { resumeStudy, executeStudy } = loadOptionalPackage<StudyModule>('@coex/study', 'resumeStudy', 'resume', dir);
         const study = await resumeStudy(dir, trust);
         if (!study) return void process.stderr.write(`coex: study ${dir} has already finished; nothing to do\n`);
         return executeStudy(study, !!opts.json);

@@ -22,7 +22,6 @@ export * from './resolve';
 export * from './defaults';
 export * from './run';
 export * from './experiment';
-export * from './study';
 export * from './results';
 export * from './describe';
 export { acquireLock } from './lock';

@@ -1,20 +1,13 @@
-// `coex dashboard`: a live local web page of a run or a study. Core does not depend on the server
-// or the chart libraries: the command loads @coex/dashboard at run time and calls startDashboard().
+// `coex dashboard`: a live local web page of a run or a study. Contributed by @coex/dashboard
+// (package.json "coex.commands"): the CLI loads this module, and with it the server, only when the
+// command runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
-import { UserError } from '../errors';
-import { CONFIG_FILE } from '../experiment';
-import { STUDY_FILE } from '../study';
-import { loadOptionalPackage } from './optional-package';
-
-export const DASHBOARD_PACKAGE = '@coex/dashboard';
-
-/** What the command needs from @coex/dashboard. */
-export interface DashboardModule {
-  startDashboard(dir: string, options?: { port?: number; host?: string }): Promise<{ url: string; token?: string; close(): Promise<void> }>;
-}
+import type { Command } from '@coex/cli';
+import { InvalidArgumentError } from '@coex/cli';
+import { UserError } from '@coex/core';
+import { CONFIG_FILE, STUDY_FILE } from '@coex/core/host';
+import { startDashboard } from './index';
 
 function port(value: string): number {
   const n = Number(value);
@@ -25,7 +18,6 @@ function port(value: string): number {
 export function registerDashboard(program: Command): void {
   program
     .command('dashboard')
-    .description('a live local web page of a run or a study (progress, trials, Pareto fronts, hypervolume); read-only')
     .argument('<dir>', 'run or study folder')
     .option('--port <n>', 'port to serve on (default 8770; 0 picks a free one)', port)
     .option('--host <address>', 'address to bind (default 127.0.0.1; any other address requires the printed token)')
@@ -34,7 +26,6 @@ export function registerDashboard(program: Command): void {
       if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
         throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
       }
-      const { startDashboard } = loadOptionalPackage<DashboardModule>(DASHBOARD_PACKAGE, 'startDashboard', 'dashboard', absolute);
       const dashboard = await startDashboard(absolute, { port: opts.port, host: opts.host });
       process.stdout.write(`coex dashboard: ${absolute}\n  open ${dashboard.url}\n` +
         (dashboard.token ? `  (bound to ${opts.host}: the token in this URL is required; it is not stored anywhere)\n` : '') +
@@ -50,3 +41,5 @@ export function registerDashboard(program: Command): void {
       });
     });
 }
+
+export const register = registerDashboard;

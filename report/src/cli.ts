@@ -1,34 +1,14 @@
-// `coex report`: a self-contained HTML report of a run or a study. Core does not depend on the
-// chart libraries: the command loads @coex/report at run time (from the folder, the current
-// folder or beside core, like plugins) and calls its writeReport().
+// `coex report`: a self-contained HTML report of a run or a study. Contributed by @coex/report
+// (package.json "coex.commands"): the CLI loads this module, and with it the chart libraries, only
+// when the command runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
-import { UserError } from '../errors';
-import { CONFIG_FILE } from '../experiment';
-import { STUDY_FILE } from '../study';
-import { loadOptionalPackage } from './optional-package';
-import { printJson } from './output';
-
-export const REPORT_PACKAGE = '@coex/report';
-
-export interface ReportOptions {
-  /** The arm the others are compared with (default: the first). */
-  baseline?: string;
-  /** Accuracy threshold of the equal-accuracy comparison (default: the lowest best accuracy of any run). */
-  accuracy?: number;
-}
-
-/** What the command needs from @coex/report. */
-export interface ReportModule {
-  writeReport(dir: string, options?: ReportOptions): Promise<{ html: string; json: string; charts: string[] }>;
-}
-
-/** Loads @coex/report from beside core or the current folder, never from inside the folder reported on (it is data). */
-export function loadReportModule(baseDir: string): ReportModule {
-  return loadOptionalPackage<ReportModule>(REPORT_PACKAGE, 'writeReport', 'report', baseDir);
-}
+import type { Command } from '@coex/cli';
+import { InvalidArgumentError } from '@coex/cli';
+import { UserError } from '@coex/core';
+import { CONFIG_FILE, STUDY_FILE } from '@coex/core/host';
+import { printJson } from '@coex/cli';
+import { writeReport } from './index';
 
 function fraction(value: string): number {
   const n = Number(value);
@@ -39,7 +19,6 @@ function fraction(value: string): number {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write <dir>/report.html (charts, statistics, configurations) for a run or a study')
     .argument('<dir>', 'run or study folder')
     .option('--baseline <label>', 'the arm the others are compared with (default: the first arm)')
     .option('--accuracy <fraction>', 'accuracy threshold of the equal-accuracy table (default: the lowest best accuracy of any run)', fraction)
@@ -49,9 +28,10 @@ export function registerReport(program: Command): void {
       if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
         throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
       }
-      const { writeReport } = loadReportModule(absolute);
       const written = await writeReport(absolute, { baseline: opts.baseline, accuracy: opts.accuracy });
       if (opts.json) printJson(written);
       else process.stdout.write(`wrote ${written.html}\n  (numbers: ${written.json}; charts: ${path.dirname(written.charts[0] ?? written.html)})\n`);
     });
 }
+
+export const register = registerReport;

@@ -3,27 +3,12 @@
 // in the one study folder, so every trial lands in one store. study.json (arms, seeds, the
 // resolved configuration of every arm) is written before anything runs; `coex resume` continues
 // the study: finished runs are skipped, interrupted ones resume through core's resume path.
+// Reading a study folder (study.json, its store) is core's (@coex/core/host's study-reader).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadPreset, loadResolvedPlugins, parseSet, resolveConfig, type FolderTrust, type ResolvedConfig } from './config';
-import { UserError, codeOf, isUserError, messageOf } from './errors';
-import { CONFIG_FILE } from './experiment';
-import type { RunSummary } from './hooks';
-import { writeFileAtomic } from './atomic-write';
-import { acquireLock } from './lock';
-import { checkOutDir, makeOutDir } from './out-path';
-import { maskSecretsDeep } from './secrets';
-import { ROLE_NAMES, type RunRecord, type Store } from './roles';
-import { Run } from './run';
-import { storeFileOf } from './run-files';
-import { openStoreReadOnly } from './store-reader';
-import { parseSeed } from './seed';
-import { closest } from './suggest';
-import type { Budget } from './types';
-import { CORE_VERSION } from './version';
+import { loadPreset, loadResolvedPlugins, parseSet, resolveConfig, type FolderTrust, type ResolvedConfig, CONFIG_FILE, writeFileAtomic, acquireLock, checkOutDir, makeOutDir, Run, parseSeed, STUDY_FILE, readStudy, studyRunConfig, openStudyStore, type StudyArm, type StudyDefinition, STUDY_FORMAT, type StudyRunEntry } from '@coex/core/host';
+import { UserError, codeOf, isUserError, messageOf, type RunSummary, maskSecretsDeep, ROLE_NAMES, type RunRecord, closest, type Budget, CORE_VERSION } from '@coex/core';
 
-export const STUDY_FILE = 'study.json';
-const STUDY_FORMAT = 1;
 
 /** Settings a `--set` path may start with when it is meant for every arm. */
 const SETTING_PREFIXES = ['seed', 'budget', 'spec', 'objectives', ...ROLE_NAMES];
@@ -48,42 +33,6 @@ export interface StudyRequest {
   use?: string[];
   out?: string;
   cwd?: string;
-}
-
-export interface StudyArm {
-  label: string;
-  /** The preset as given (name or path). */
-  preset: string;
-  /** The overrides applied to this arm, without the label (the every-arm ones first). */
-  sets: string[];
-  /** The arm's resolved configuration; each run substitutes its own seed. */
-  config: ResolvedConfig;
-}
-
-export interface StudyRunEntry {
-  id: string;
-  arm: string;
-  seed: number;
-}
-
-export interface StudyBudget {
-  /** Every arm has the same candidates and trained-children budgets. */
-  equal: boolean;
-  /** `--budget`, applied to every arm; absent: each arm kept its preset's. */
-  candidates?: number;
-  /** `--trained`, applied to every arm. */
-  trained?: number;
-}
-
-export interface StudyDefinition {
-  format: number;
-  coexVersion: string;
-  createdAt: string;
-  arms: StudyArm[];
-  seeds: number[];
-  /** Run order: seed by seed, every arm within a seed (a study stopped early stays balanced). */
-  runs: StudyRunEntry[];
-  budget: StudyBudget;
 }
 
 export interface PreparedStudy {
@@ -249,53 +198,6 @@ async function preflightArms(dir: string, study: StudyDefinition, trust?: Folder
       if (isUserError(error)) throw new UserError(`arm ${arm.label} (${arm.preset}): ${messageOf(error)}`, codeOf(error));
       throw error;
     }
-  }
-}
-
-export function isStudyDir(dir: string): boolean {
-  return fs.existsSync(path.join(dir, STUDY_FILE));
-}
-
-/** Reads a study folder's study.json. */
-export function readStudy(dir: string): StudyDefinition {
-  const file = path.join(dir, STUDY_FILE);
-  if (!fs.existsSync(file)) throw new UserError(`${dir} is not a Coex study folder (no ${STUDY_FILE})`);
-  let study: StudyDefinition;
-  try {
-    study = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UserError(`${file}: unreadable study definition: ${messageOf(error)}`);
-  }
-  if (!study || !Array.isArray(study.arms) || !Array.isArray(study.seeds) || !Array.isArray(study.runs) || study.arms.length === 0) {
-    throw new UserError(`${file}: not a study definition (expected arms, seeds and runs)`);
-  }
-  if (study.format !== STUDY_FORMAT) throw new UserError(`${file}: study format ${study.format} is not supported by @coex/core ${CORE_VERSION} (expected ${STUDY_FORMAT})`);
-  return study;
-}
-
-/** The configuration of one arm-seed run: the arm's, with the run's seed. */
-export function studyRunConfig(study: StudyDefinition, entry: StudyRunEntry): ResolvedConfig {
-  const arm = study.arms.find((a) => a.label === entry.arm);
-  if (!arm) throw new UserError(`study run ${entry.id} names arm ${entry.arm}, which the study does not define`);
-  return { ...arm.config, seed: entry.seed };
-}
-
-/** Opens the study's one store (read-only by default: show, export, report). */
-export async function openStudyStore(dir: string, options: { readOnly?: boolean } = {}): Promise<{ store: Store; study: StudyDefinition; runs: RunRecord[] }> {
-  const study = readStudy(dir);
-  const config = study.arms[0].config;
-  let store: Store;
-  if (options.readOnly ?? true) store = openStoreReadOnly(storeFileOf(config, dir));
-  else {
-    const writer = new Run({ dir, config, plugins: loadResolvedPlugins(config, dir, (p) => p.role === 'store'), readOnly: false });
-    await writer.applyPlugins();
-    store = await writer.resolver.get('store');
-  }
-  try {
-    return { store, study, runs: await store.listRuns() };
-  } catch (error) {
-    await store.close();
-    throw error;
   }
 }
 

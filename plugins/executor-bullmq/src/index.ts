@@ -84,6 +84,6 @@ export default definePlugin({
 });
 
 export { BullmqExecutor, type BullmqExecutorSettings } from './executor';
-export { runWorker, workerFolders, type CoexWorker, type RunWorkerOptions, type StopMode } from './worker';
+export { runWorker, workerFolders, workerOptionsSchema, type CoexWorker, type RunWorkerOptions, type StopMode } from './worker';
 export { redactUrl, resolveRedisUrl, type TlsFiles } from './redis-url';
 export { DEFAULT_QUEUE, PROTOCOL, runKey, jobIdOf, trainingConfig, type TrainingJobData, type TrainingOutcome } from './job';

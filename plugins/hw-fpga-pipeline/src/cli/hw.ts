@@ -1,15 +1,9 @@
 // `coex hw`: cost a network on a hardware model without running a search.
 import * as fs from 'node:fs';
-import type { Command } from 'commander';
-import { resolveConfig } from '../config';
-import { readScaleSimTopology } from '../conv-layers';
-import { NoFeasibleCandidateError, UserError } from '../errors';
-import { closest } from '../suggest';
-import { Run } from '../run';
-import { checkSpec } from '../spec';
-import type { Architecture } from '../types';
-import { parseArchFlag } from './arch';
-import { collect, formatNumber, positiveInt, printJson } from './output';
+import type { Command } from '@coex/cli';
+import { resolveConfig, Run } from '@coex/core/host';
+import { readScaleSimTopology, NoFeasibleCandidateError, UserError, closest, checkSpec, parseArchFlag, type Architecture } from '@coex/core';
+import { collect, formatNumber, positiveInt, printJson } from '@coex/cli';
 
 /** `--set` paths of `coex hw` are the model's own options; `spec.*` sets the hardware spec. */
 export function hardwareSets(sets: string[]): string[] {
@@ -36,7 +30,6 @@ export function readTopology(given: string, named: Record<string, string>, model
 export function registerHw(program: Command): void {
   program
     .command('hw')
-    .description('cost a network on a hardware model: design, throughput, latency, energy, per-stage/per-layer metrics')
     .requiredOption('--model <name>', 'hardware model plugin: fpga-pipeline, systolic-array, or a third-party one')
     .option('--arch <json>', "chain CNN as a list of [kernel, filters, stride]")
     .option('--input <HxWxC>', 'input shape for --arch', '32x32x3')
@@ -78,3 +71,5 @@ export function registerHw(program: Command): void {
       process.stdout.write(lines.join('\n') + '\n');
     });
 }
+
+export const register = registerHw;

@@ -1,18 +1,14 @@
 // `coex train`: train one network on a dataset and report its accuracy and speed, so that a user
 // can check a candidate without running a search. Goes through the same plugins as a run.
 import * as path from 'node:path';
-import type { Command } from 'commander';
-import { chainCnn, describeChainCnn, parseInputShape } from '../chain-cnn';
-import { resolveConfig } from '../config';
-import { UserError } from '../errors';
-import { Run } from '../run';
-import { parseArchFlag } from './arch';
-import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
+import type { Command } from '@coex/cli';
+import { chainCnn, describeChainCnn, parseArchFlag, parseInputShape, UserError } from '@coex/core';
+import { resolveConfig, Run } from '@coex/core/host';
+import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson, seedOption } from '@coex/cli';
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train one chain-CNN on a dataset: validation accuracy, backend, images/s, parameters, seconds')
     .requiredOption('--arch <json>', "list of [kernel, filters, stride], e.g. '[[3,36,1],[5,48,2]]'")
     .requiredOption('--dataset <name>', 'dataset plugin: fashion-mnist, mnist, cifar10, synthetic, or a third-party one')
     .option('--input <HxWxC>', "input shape (default: the dataset's own; synthetic takes it from here)")
@@ -61,3 +57,5 @@ export function registerTrain(program: Command): void {
       }
     });
 }
+
+export const register = registerTrain;

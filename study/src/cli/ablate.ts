@@ -1,19 +1,15 @@
 // `coex ablate`: an ablation study (arms x seeds, equal budgets, one store), and the code that runs
 // a prepared study with study-wide progress and Ctrl-C handling (also used by `coex resume`).
 import * as cliProgress from 'cli-progress';
-import type { Command } from 'commander';
-import { NoFeasibleCandidateError } from '../errors';
-import type { RunCounts } from '../hooks';
-import { prunedExplanation } from '../results';
-import { openStudyStore, parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, type PreparedStudy, type StudyDefinition, type StudyRunInfo } from '../study';
-import { USE_HELP, collect, positiveInt, printJson, table } from './output';
-import { budgetFraction, describeTrial, percentOf, progressText } from './progress';
-import { printStudySummary, studySize, summarizeStudy } from './show';
+import type { Command } from '@coex/cli';
+import { NoFeasibleCandidateError, type RunCounts } from '@coex/core';
+import { openStudyStore, prunedExplanation, type StudyDefinition } from '@coex/core/host';
+import { parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, type PreparedStudy, type StudyRunInfo } from '../study';
+import { USE_HELP, collect, positiveInt, printJson, table, budgetFraction, describeTrial, percentOf, progressText, printStudySummary, studySize, summarizeStudy } from '@coex/cli';
 
 export function registerAblate(program: Command): void {
   program
     .command('ablate')
-    .description('ablation study: several arms (presets, or one preset with different overrides) over several seeds, equal budgets, one store')
     .requiredOption('--arms <list>', '[<label>=]<preset>[,...]; the label defaults to the preset name, e.g. a=co-exploration,b=co-exploration')
     .requiredOption('--seeds <list>', 'seeds every arm runs with, e.g. 1,2,3')
     .option('--budget <n>', 'candidates to sample per run, the same for every arm (default: each preset\'s own)', positiveInt('--budget'))
@@ -165,3 +161,5 @@ export async function executeStudy(prepared: PreparedStudy, json: boolean): Prom
     process.stdout.write(`report: coex report ${dir}\n`);
   }
 }
+
+export const register = registerAblate;
