@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chainCnn, describeDesign, describeNetwork, formatAccuracy } from '../src';
+import { chainCnn } from '../src';
+import { describeDesign, describeNetwork, formatAccuracy } from '../src/host';
 
 describe('compact descriptions of networks and designs', () => {
   it('writes a chain CNN as kernel x filters, with /stride above 1', () => {

@@ -3,7 +3,8 @@
 // through core (openRunStore / openStudyStore), and nothing is written into the folder.
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { UserError, openRunStore } from '@coex/core';
+import { UserError } from '@coex/core';
+import { openRunStore } from '@coex/core/host';
 import { isStudyDir, openStudyStore } from '@coex/core/host';
 import { buildServer, isLoopback } from './server';
 import type { Layout } from './snapshot';

@@ -2,18 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  Rng,
-  Run,
-  UserError,
-  openRunStore,
-  prepareResume,
-  prepareRun,
-  resolveConfig,
-  type Controller,
-  type PluginContext,
-  type Trial,
-} from '@coex/core';
+import { Rng, UserError, type Controller, type PluginContext, type Trial } from '@coex/core';
+import { Run, openRunStore, prepareResume, prepareRun, resolveConfig } from '@coex/core/host';
 import evolution, { Nsga2, RegularizedEvolution } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');

@@ -7,18 +7,8 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
-import {
-  Run,
-  isChainCnn,
-  openRunStore,
-  prepareRun,
-  resolveConfig,
-  type Architecture,
-  type CoexEvent,
-  type PluginEntry,
-  type ResolvedConfig,
-  type Trial,
-} from '@coex/core';
+import { isChainCnn, type Architecture, type CoexEvent, type PluginEntry, type ResolvedConfig, type Trial } from '@coex/core';
+import { Run, openRunStore, prepareRun, resolveConfig } from '@coex/core/host';
 import { fakeAccuracy } from '../../../test/fixtures/plugins/fake-trainer';
 import { runWorker, type BullmqExecutor, type CoexWorker, type RunWorkerOptions } from '../src';
 

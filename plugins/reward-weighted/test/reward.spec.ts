@@ -1,16 +1,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import {
-  PluginError,
-  Run,
-  UserError,
-  definePlugin,
-  isUserError,
-  resolveConfig,
-  type HardwareMetrics,
-  type PluginEntry,
-  type Trial,
-} from '@coex/core';
+import { PluginError, UserError, definePlugin, isUserError, type HardwareMetrics, type PluginEntry, type Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import weighted, { WeightedReward, boundsFromSpec, defaultGoal, normalize, type WeightedRewardSettings } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');

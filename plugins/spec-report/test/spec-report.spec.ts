@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, resolveConfig, type Trial } from '@coex/core';
+import type { Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { prepareStudy, runStudy } from '@coex/study';
 import { buildSpecReport } from '../src';
 

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PluginError, Run, isUserError, resolveConfig, type Trial } from '@coex/core';
+import { PluginError, isUserError, type Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { Scratch } from './helpers';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, describeChainCnn, resolveConfig, type ChainCnnArchitecture, type Trial } from '@coex/core';
+import { describeChainCnn, type ChainCnnArchitecture, type Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { kendallTau, spearman } from '@coex/plugin-predictor-ensemble';
 
 const NETWORKS = Number(process.env.COEX_PROXY_NETWORKS ?? 40);
