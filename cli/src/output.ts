@@ -1,6 +1,8 @@
 import { InvalidArgumentError } from 'commander';
-import { messageOf } from '@coex/core';
-import { parseSeed } from '@coex/core/host';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError, messageOf } from '@coex/core';
+import { CONFIG_FILE, STUDY_FILE, parseSeed } from '@coex/core/host';
 
 // How commands print: JSON for scripts, short text for people.
 export function printJson(value: unknown): void {
@@ -50,4 +52,13 @@ export function nonNegativeInt(flag: string) {
     if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number of at least 0, got "${value}"`);
     return n;
   };
+}
+
+/** `dir` made absolute, when it is a run folder (config.json) or a study folder (study.json). */
+export function runOrStudyDir(dir: string): string {
+  const absolute = path.resolve(dir);
+  if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
+    throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
+  }
+  return absolute;
 }

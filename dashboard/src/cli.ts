@@ -1,12 +1,7 @@
 // `coex dashboard`: a live local web page of a run or a study. Contributed by @coex/dashboard
 // (package.json "coex.commands"): the CLI loads this module, and with it the server, only when the
 // command runs.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Command } from '@coex/cli';
-import { InvalidArgumentError } from '@coex/cli';
-import { UserError } from '@coex/core';
-import { CONFIG_FILE, STUDY_FILE } from '@coex/core/host';
+import { InvalidArgumentError, runOrStudyDir, type Command } from '@coex/cli';
 import { startDashboard } from './index';
 
 function port(value: string): number {
@@ -22,10 +17,7 @@ export function registerDashboard(program: Command): void {
     .option('--port <n>', 'port to serve on (default 8770; 0 picks a free one)', port)
     .option('--host <address>', 'address to bind (default 127.0.0.1; any other address requires the printed token)')
     .action(async (dir: string, opts) => {
-      const absolute = path.resolve(dir);
-      if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
-        throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
-      }
+      const absolute = runOrStudyDir(dir);
       const dashboard = await startDashboard(absolute, { port: opts.port, host: opts.host });
       process.stdout.write(`coex dashboard: ${absolute}\n  open ${dashboard.url}\n` +
         (dashboard.token ? `  (bound to ${opts.host}: the token in this URL is required; it is not stored anywhere)\n` : '') +

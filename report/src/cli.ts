@@ -1,13 +1,8 @@
 // `coex report`: a self-contained HTML report of a run or a study. Contributed by @coex/report
 // (package.json "coex.commands"): the CLI loads this module, and with it the chart libraries, only
 // when the command runs.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from '@coex/cli';
-import { InvalidArgumentError } from '@coex/cli';
-import { UserError } from '@coex/core';
-import { CONFIG_FILE, STUDY_FILE } from '@coex/core/host';
-import { printJson } from '@coex/cli';
+import { InvalidArgumentError, printJson, runOrStudyDir, type Command } from '@coex/cli';
 import { writeReport } from './index';
 
 function fraction(value: string): number {
@@ -24,10 +19,7 @@ export function registerReport(program: Command): void {
     .option('--accuracy <fraction>', 'accuracy threshold of the equal-accuracy table (default: the lowest best accuracy of any run)', fraction)
     .option('--json', 'print the paths written as JSON')
     .action(async (dir: string, opts) => {
-      const absolute = path.resolve(dir);
-      if (!fs.existsSync(path.join(absolute, STUDY_FILE)) && !fs.existsSync(path.join(absolute, CONFIG_FILE))) {
-        throw new UserError(`${absolute} is neither a Coex run folder (no ${CONFIG_FILE}) nor a study folder (no ${STUDY_FILE})`);
-      }
+      const absolute = runOrStudyDir(dir);
       const written = await writeReport(absolute, { baseline: opts.baseline, accuracy: opts.accuracy });
       if (opts.json) printJson(written);
       else process.stdout.write(`wrote ${written.html}\n  (numbers: ${written.json}; charts: ${path.dirname(written.charts[0] ?? written.html)})\n`);
