@@ -7,32 +7,32 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { UserError, isUserError, loadTrainer, messageOf, z, type CurvePoint, type ResolvedConfig, type Trainer } from '@coex/core';
-import { DEFAULT_QUEUE, PROTOCOL, hashOf, verdictKey, type ReportProgress, type TrainingJobData, type TrainingOutcome } from './job';
+import { PROTOCOL, hashOf, verdictKey, type ReportProgress, type TrainingJobData, type TrainingOutcome } from './job';
 
 /** How long a worker waits for the search's verdict on an intermediate result, and how often it looks. */
 const VERDICT_WAIT_MS = 120_000;
 const VERDICT_POLL_MS = 20;
+import { optionsSchema } from './options';
 import { DEFAULT_REDIS_URL_ENV, checkReachable, connectionOptions, givenUrl, resolveRedisUrl, scrub, tlsOptions, type TlsFiles } from './redis-url';
 
+const executorOption = optionsSchema.shape;
+
 /**
- * The worker's settings: `coex worker` makes one flag of each (`--lock-duration <ms>`, `--tls-ca
- * <file>`), with this description and default, and validates what it is given here.
+ * The worker's settings: `coex worker` makes one flag of each (`--lock-duration <n>`, `--tls-ca
+ * <value>`), with its description and default, and validates what it is given here. The queue,
+ * TLS files and connect timeout are the executor's own options.
  */
 export const workerOptionsSchema = z.object({
   redis: z.string().optional().describe('redis[s]://[user:password@]host:port[/db] (default: $COEX_REDIS_URL, then redis://127.0.0.1:6379); prefer the variable for a password'),
-  queue: z.string().min(1).default(DEFAULT_QUEUE).describe("queue to take jobs from: the search's executor.queue"),
+  queue: executorOption.queue.describe("queue to take jobs from: the search's executor.queue"),
   concurrency: z.number().int().min(1).max(1024).default(1).describe('jobs trained at once by this process'),
   name: z.string().min(1).optional().describe('worker name recorded with each trial (default: host:pid)'),
   dir: z.string().min(1).optional().describe("folder for trainer files when the run's folder is not on this machine (default: the current folder)"),
-  tls: z.object({
-    ca: z.string().min(1).optional().describe('CA certificate (PEM) to verify the Redis server'),
-    cert: z.string().min(1).optional().describe('client certificate (PEM)'),
-    key: z.string().min(1).optional().describe('client key (PEM)'),
-  }).optional(),
+  tls: executorOption.tls.unwrap().pick({ ca: true, cert: true, key: true }).optional(),
   lockDuration: z.number().int().min(1).default(30_000).describe('milliseconds a job stays locked without renewal, i.e. how long a dead worker holds it'),
   stalledInterval: z.number().int().min(1).default(30_000).describe('milliseconds between looks for jobs whose worker died'),
   maxStalledCount: z.number().int().min(0).default(1).describe('how many times a job may be recovered from a dead worker before it fails'),
-  connectTimeout: z.number().positive().default(5).describe('seconds the first connection to Redis may take'),
+  connectTimeout: executorOption.connectTimeout,
 });
 
 /** The defaults of `workerOptionsSchema`, for callers that give only some settings. */
