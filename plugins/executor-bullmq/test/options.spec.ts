@@ -135,7 +135,8 @@ describe('executor-bullmq options and Redis URLs', function () {
     expect(redactUrl('redis://u:p@h:1')).to.equal('redis://u:***@h:1');
   });
 
-  it("coex worker's flags, defaults and checks are the plugin's workerOptionsSchema", () => {
+  it("coex worker's flags, defaults and checks are the plugin's workerOptionsSchema", function () {
+    this.timeout(180_000); // three CLI processes
     const help = coex(['worker', '--help']);
     expect(help.status, help.stderr).to.equal(0);
     for (const [key, field] of Object.entries(workerOptionsSchema.shape)) {
