@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type ResolvedConfig, isStudyDir, openRunStore, readRunConfig } from '@coex/core/host';
-import { convLayersOf, UserError, type Trainer, loadTrainer, type Candidate, type HardwareMetrics, type Metrics, CORE_VERSION } from '@coex/core';
+import { convLayersOf } from '@coex/kit-chain-cnn';
+import { UserError, type Trainer, loadTrainer, type Candidate, type HardwareMetrics, type Metrics, CORE_VERSION } from '@coex/core';
 import { writeExportFile } from './export-file';
 
 export const DESIGN_FORMAT = 1;

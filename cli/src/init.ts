@@ -66,7 +66,10 @@ function devToolVersions(): Record<string, string> {
   return JSON.parse(fs.readFileSync(path.join(PLUGIN_TEMPLATE_DIR, 'dev-tools.json'), 'utf8'));
 }
 
-export function pluginPackageJson(names: PluginNames, role: RoleName | undefined): Record<string, unknown> {
+/** In a role's template folder: the kit packages its code imports, with their exact versions (e.g. @coex/kit-dataset). */
+const KITS_FILE = 'kits.json';
+
+export function pluginPackageJson(names: PluginNames, role: RoleName | undefined, kits?: Record<string, string>): Record<string, unknown> {
   return {
     name: names.packageName,
     version: '0.1.0',
@@ -83,6 +86,7 @@ export function pluginPackageJson(names: PluginNames, role: RoleName | undefined
       test: 'mocha',
       typecheck: 'tsc -p tsconfig.test.json',
     },
+    ...(kits ? { dependencies: sortKeys(kits) } : {}),
     peerDependencies: { '@coex/core': `^${CORE_VERSION}` },
     devDependencies: sortKeys({ '@coex/core': CORE_VERSION, '@coex/testing': CORE_VERSION, ...devToolVersions() }),
   };
@@ -129,12 +133,14 @@ export function scaffoldPlugin(request: ScaffoldRequest): ScaffoldResult {
   for (const file of COMMON_FILES) files.set(file.replace(/^_/, '.'), fs.readFileSync(path.join(PLUGIN_TEMPLATE_DIR, file), 'utf8'));
   const roleDir = path.join(PLUGIN_TEMPLATE_DIR, 'roles', role ?? HOOK_ONLY);
   for (const file of listFiles(roleDir)) {
-    if (file !== 'ROLE.md') files.set(file, fs.readFileSync(path.join(roleDir, file), 'utf8'));
+    if (file !== 'ROLE.md' && file !== KITS_FILE) files.set(file, fs.readFileSync(path.join(roleDir, file), 'utf8'));
   }
   const readme = fs.readFileSync(path.join(PLUGIN_TEMPLATE_DIR, 'README.md'), 'utf8')
     .replace('__ROLE_SECTION__', fs.readFileSync(path.join(roleDir, 'ROLE.md'), 'utf8').trim());
   files.set('README.md', readme);
-  files.set('package.json', JSON.stringify(pluginPackageJson(names, role), null, 2) + '\n');
+  const kitsFile = path.join(roleDir, KITS_FILE);
+  const kits = fs.existsSync(kitsFile) ? (JSON.parse(fs.readFileSync(kitsFile, 'utf8')) as Record<string, string>) : undefined;
+  files.set('package.json', JSON.stringify(pluginPackageJson(names, role, kits), null, 2) + '\n');
   for (const [file, text] of files) {
     const target = path.join(dir, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -2,16 +2,15 @@
 // for every reader that prints results (`coex show`, reports, dashboards). Designs are described by
 // their shape (FPGA pipeline stages, a systolic array's rows and columns), so core need not know
 // the plugins that made them; anything else falls back to the design's model name.
-import { isChainCnn } from './chain-cnn';
-import type { Architecture, HardwareDesign } from './types';
+import type { Architecture, ChainCnnArchitecture, HardwareDesign } from './types';
 
 /**
  * `3x36 5x48/2 ...` for a chain CNN (kernel x filters, /stride when above 1), the cell string of a
  * NAS-Bench-201 cell, `<n> layers` for layer tables, else the architecture's kind.
  */
 export function describeNetwork(architecture: Architecture): string {
-  if (isChainCnn(architecture)) {
-    return architecture.layers.map((l) => `${l.kernel}x${l.filters}${l.stride > 1 ? `/${l.stride}` : ''}`).join(' ');
+  if (architecture.kind === 'chain-cnn') {
+    return (architecture as ChainCnnArchitecture).layers.map((l) => `${l.kernel}x${l.filters}${l.stride > 1 ? `/${l.stride}` : ''}`).join(' ');
   }
   if (typeof architecture.cell === 'string') return architecture.cell;
   if (Array.isArray(architecture.layers)) return `${architecture.layers.length} layers`;

@@ -1,10 +1,17 @@
 import { expect } from 'chai';
-import { chainCnn } from '../src';
+import { type ChainCnnArchitecture } from '../src';
 import { describeDesign, describeNetwork, formatAccuracy } from '../src/host';
+
+const chain: ChainCnnArchitecture = {
+  kind: 'chain-cnn',
+  input: { height: 32, width: 32, channels: 3 },
+  classes: 10,
+  layers: [{ kernel: 3, filters: 36, stride: 1 }, { kernel: 5, filters: 48, stride: 2 }, { kernel: 1, filters: 64, stride: 1 }],
+};
 
 describe('compact descriptions of networks and designs', () => {
   it('writes a chain CNN as kernel x filters, with /stride above 1', () => {
-    expect(describeNetwork(chainCnn([[3, 36, 1], [5, 48, 2], [1, 64, 1]], { height: 32, width: 32, channels: 3 }, 10))).to.equal('3x36 5x48/2 1x64');
+    expect(describeNetwork(chain)).to.equal('3x36 5x48/2 1x64');
   });
 
   it('writes a NAS-Bench-201 cell as its cell string and a layer table by its size', () => {

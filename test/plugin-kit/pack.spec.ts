@@ -14,10 +14,11 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeChainCnn, type ChainCnnArchitecture } from '@coex/core';
+import { type ChainCnnArchitecture } from '@coex/core';
+import { describeChainCnn } from '@coex/kit-chain-cnn';
 import { ROOT, tempDir } from '../helpers/cli';
 
-const FIRST_PARTY = ['core', 'cli', 'testing', 'plugins/controller-random', 'plugins/space-chain-cnn'];
+const FIRST_PARTY = ['core', 'cli', 'testing', 'kits/chain-cnn', 'kits/dataset', 'plugins/controller-random', 'plugins/space-chain-cnn'];
 
 /** The environment of a user's shell: no test loader, no TypeScript sources, no outer npm's settings, no network. */
 function userEnv(): NodeJS.ProcessEnv {
@@ -109,7 +110,7 @@ describe('publishing a third-party plugin (npm pack, offline install, coex run)'
     fs.mkdirSync(project);
     ok('npm', ['pack', ...FIRST_PARTY.flatMap((w) => ['--workspace', w]), '--pack-destination', tarballs], ROOT);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'coex-e2e-project', version: '1.0.0', private: true }, null, 2));
-    install([tarball('coex-core-'), tarball('coex-cli-'), tarball('coex-plugin-controller-random-'), tarball('coex-plugin-space-chain-cnn-')], project);
+    install([tarball('coex-core-'), tarball('coex-cli-'), tarball('coex-kit-chain-cnn-'), tarball('coex-plugin-controller-random-'), tarball('coex-plugin-space-chain-cnn-')], project);
   });
 
   after(() => {
@@ -129,8 +130,8 @@ describe('publishing a third-party plugin (npm pack, offline install, coex run)'
   it('the installed `coex init plugin` scaffolds a package that installs offline, passes its tests and packs with its own prepack', () => {
     const init = ok('npx', ['coex', 'init', 'plugin', 'toy', '--role', 'trainer', '--dir', scaffold], project);
     expect(init.stdout).to.include('created coex-plugin-toy (trainer role)');
-    // Its dev tools from the npm cache; @coex/core and @coex/testing from the tarballs (not published).
-    install([tarball('coex-core-'), tarball('coex-testing-')], scaffold, ['--no-save']);
+    // Its dev tools from the npm cache; @coex/core, @coex/testing and the kits they use from the tarballs (not published).
+    install([tarball('coex-core-'), tarball('coex-testing-'), tarball('coex-kit-chain-cnn-'), tarball('coex-kit-dataset-')], scaffold, ['--no-save']);
     const test = ok('npm', ['test'], scaffold);
     expect(test.stdout).to.match(/\b4 passing\b/);
     ok('npm', ['pack', '--pack-destination', tarballs], scaffold);

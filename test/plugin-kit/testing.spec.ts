@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PluginError, UserError, chainCnn, definePlugin, describeChainCnn, isChainCnn, z, type ChainCnnArchitecture, type Trial } from '@coex/core';
+import { PluginError, UserError, definePlugin, z, type ChainCnnArchitecture, type Trial } from '@coex/core';
+import { chainCnn, describeChainCnn, isChainCnn } from '@coex/kit-chain-cnn';
 import randomController from '@coex/plugin-controller-random';
 import {
   createTestPipeline,

@@ -1,6 +1,7 @@
 // The CIFAR-10 binary format: records of 1 label byte + 3072 pixel bytes, the pixels channel-planar
 // (1024 red, then 1024 green, then 1024 blue values of a 32x32 image, rows top to bottom).
-import { UserError, type ImageSet } from '@coex/core';
+import { UserError } from '@coex/core';
+import type { ImageSet } from '@coex/kit-dataset';
 
 export const CIFAR_SIDE = 32;
 export const CIFAR_PIXELS = CIFAR_SIDE * CIFAR_SIDE;

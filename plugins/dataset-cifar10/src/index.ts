@@ -4,19 +4,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  datasetSplitOptions,
-  definePlugin,
-  downscaledInfo,
-  makeSplits,
-  UserError,
-  z,
-  type Dataset,
-  type DatasetInfo,
-  type DatasetSplitOptions,
-  type DatasetSplits,
-  type ImageSet,
-} from '@coex/core';
+import { definePlugin, UserError, z, type DatasetInfo } from '@coex/core';
+import { datasetSplitOptions, StoredImageDataset, type DatasetSplitOptions, type ImageSet, type StoredImages } from '@coex/kit-dataset';
 import { CIFAR_SIDE, concatSets, parseCifarBatch } from './batch';
 
 export { CIFAR_BATCH_RECORDS, CIFAR_RECORD_BYTES, concatSets, parseCifarBatch } from './batch';
@@ -37,12 +26,9 @@ export interface Cifar10Options extends DatasetSplitOptions {
 
 const STORED: DatasetInfo = { name: 'cifar10', shape: { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: 3 }, classes: 10 };
 
-export class Cifar10Dataset implements Dataset {
-  constructor(private readonly options: Cifar10Options) {}
-
-  info(): DatasetInfo {
-    return downscaledInfo(STORED, this.options.downscale);
-  }
+export class Cifar10Dataset extends StoredImageDataset<Cifar10Options> {
+  protected readonly stored = STORED;
+  protected readonly scale = 1 / 255;
 
   /** Preflight: dataset.path is given and holds the six batch files (their contents are checked when read). */
   async check(): Promise<void> {
@@ -57,10 +43,10 @@ export class Cifar10Dataset implements Dataset {
     return batchFolder(this.options.path);
   }
 
-  async load({ seed }: { seed: number }): Promise<DatasetSplits> {
+  protected async read(): Promise<StoredImages> {
     const dir = this.folder();
     const [pool, test] = await Promise.all([readBatches(dir, CIFAR10_TRAIN_FILES), readBatches(dir, [CIFAR10_TEST_FILE])]);
-    return makeSplits({ info: STORED, seed, pool, test, scale: 1 / 255, options: this.options });
+    return { pool, test };
   }
 }
 

@@ -5,20 +5,8 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import {
-  datasetSplitOptions,
-  definePlugin,
-  downscaledInfo,
-  makeSplits,
-  messageOf,
-  UserError,
-  z,
-  type Dataset,
-  type DatasetInfo,
-  type DatasetSplitOptions,
-  type DatasetSplits,
-  type ImageSet,
-} from '@coex/core';
+import { definePlugin, messageOf, UserError, z, type DatasetInfo } from '@coex/core';
+import { datasetSplitOptions, StoredImageDataset, type DatasetSplitOptions, type ImageSet, type StoredImages } from '@coex/kit-dataset';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, type IdxArray } from './idx';
 
 export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx, type IdxArray } from './idx';
@@ -38,12 +26,9 @@ export interface FashionMnistOptions extends DatasetSplitOptions {
 
 const STORED: DatasetInfo = { name: 'fashion-mnist', shape: { height: SIDE, width: SIDE, channels: 1 }, classes: 10 };
 
-export class FashionMnistDataset implements Dataset {
-  constructor(private readonly options: FashionMnistOptions) {}
-
-  info(): DatasetInfo {
-    return downscaledInfo(STORED, this.options.downscale);
-  }
+export class FashionMnistDataset extends StoredImageDataset<FashionMnistOptions> {
+  protected readonly stored = STORED;
+  protected readonly scale = 1 / 255;
 
   /** Preflight: the four files are there (their contents are checked when they are read). */
   async check(): Promise<void> {
@@ -52,9 +37,9 @@ export class FashionMnistDataset implements Dataset {
     }
   }
 
-  async load({ seed }: { seed: number }): Promise<DatasetSplits> {
+  protected async read(): Promise<StoredImages> {
     const [pool, test] = await Promise.all([readPart(this.options.path, 'train'), readPart(this.options.path, 't10k')]);
-    return makeSplits({ info: STORED, seed, pool, test, scale: 1 / 255, options: this.options });
+    return { pool, test };
   }
 }
 

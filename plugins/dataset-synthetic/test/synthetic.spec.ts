@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { channelStats, UserError, type DataSplit, type Dataset, type PluginContext } from '@coex/core';
+import { UserError, type DataSplit, type Dataset, type PluginContext } from '@coex/core';
+import { channelStats } from '@coex/kit-dataset';
 import plugin, { SyntheticDataset, type SyntheticOptions } from '../src/index';
 
 /** Applies the plugin with `options` and returns the dataset it provides. */

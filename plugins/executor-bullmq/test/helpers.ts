@@ -7,8 +7,9 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
-import { isChainCnn, type Architecture, type CoexEvent, type PluginEntry, type ResolvedConfig, type Trial } from '@coex/core';
+import type { Architecture, CoexEvent, PluginEntry, ResolvedConfig, Trial } from '@coex/core';
 import { Run, openRunStore, prepareRun, resolveConfig } from '@coex/core/host';
+import { isChainCnn } from '@coex/kit-chain-cnn';
 import { fakeAccuracy } from '../../../test/fixtures/plugins/fake-trainer';
 import { runWorker, type BullmqExecutor, type CoexWorker, type RunWorkerOptions } from '../src';
 

@@ -2,7 +2,8 @@
 //   node --conditions=coex-source -r ./scripts/register.js plugins/hw-fpga-pipeline/bench/tune.bench.ts
 // Prints a markdown section (collected into BENCHMARKS.md by `npm run bench`).
 import * as os from 'node:os';
-import { chainCnn, checkSpec, RELEASED_NETS, Rng, type HardwareSpec } from '@coex/core';
+import { checkSpec, Rng, type HardwareSpec } from '@coex/core';
+import { chainCnn, RELEASED_NETS } from '@coex/kit-chain-cnn';
 import { createFpgaPipelineModel, decodeDesign, fpgaLayersOf, SWEEP_STEP, tuneFpgaPipeline, type FpgaLayer, type ModelSettings } from '../src';
 import { exhaustiveSearch } from '../test/exhaustive';
 

@@ -1,6 +1,7 @@
 // The pipeline's view of a network: each conv-shaped layer in the loop-tiling notation of Zhang
 // et al. (FPGA 2015): M output channels, N input channels, R x C output, Kh x Kw kernel, stride S.
-import { convLayersOf, layerMacs, type Architecture, type ConvLayerShape } from '@coex/core';
+import { type Architecture } from '@coex/core';
+import { convLayersOf, layerMacs, type ConvLayerShape } from '@coex/kit-chain-cnn';
 
 export interface FpgaLayer {
   name: string;

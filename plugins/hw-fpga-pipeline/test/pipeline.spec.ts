@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chainCnn } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import {
   bufferNeeds,
   createFpgaPipelineModel,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chainCnn, checkSpec, RELEASED_NETS, UserError, type PluginContext, type RoleTypes } from '@coex/core';
+import { checkSpec, UserError, type PluginContext, type RoleTypes } from '@coex/core';
+import { chainCnn, RELEASED_NETS } from '@coex/kit-chain-cnn';
 import plugin, { createFpgaPipelineModel, FpgaPipelineModel, PLUGIN_NAME } from '../src';
 
 const net = chainCnn(RELEASED_NETS[1].layers, { height: 32, width: 32, channels: 3 }, 10); // 6 conv + dense = 7 layers

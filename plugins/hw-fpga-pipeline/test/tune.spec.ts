@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chainCnn, checkSpec, RELEASED_NETS, Rng, type HardwareSpec } from '@coex/core';
+import { checkSpec, Rng, type HardwareSpec } from '@coex/core';
+import { chainCnn, RELEASED_NETS } from '@coex/kit-chain-cnn';
 import { createFpgaPipelineModel, fpgaLayersOf, SWEEP_STEP, tuneFpgaPipeline } from '../src';
 import { exhaustiveSearch } from './exhaustive';
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { readScaleSimTopology, type ConvLayerShape, type ConvLayersArchitecture } from '@coex/core';
+import { readScaleSimTopology, type ConvLayerShape, type ConvLayersArchitecture } from '@coex/kit-chain-cnn';
 import { createFpgaPipelineModel } from '../src';
 
 const REPORTED_GFLOPS = 61.62;

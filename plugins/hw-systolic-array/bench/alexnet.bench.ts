@@ -3,7 +3,7 @@
 // Run from the repo root: node --conditions=coex-source -r ./scripts/register.js plugins/hw-systolic-array/bench/alexnet.bench.ts
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readScaleSimTopology } from '@coex/core';
+import { readScaleSimTopology } from '@coex/kit-chain-cnn';
 import { createSystolicArrayModel } from '../src';
 
 const TOPOLOGY = path.join(__dirname, '..', 'test', 'fixtures', 'scalesim-alexnet.csv');

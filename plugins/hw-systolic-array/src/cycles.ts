@@ -6,7 +6,7 @@
 //   WS, IS: 2R + C + T - 2   (R extra cycles to load the stationary operand first)
 // SCALE-Sim reports the index of the last cycle (its counter starts at 0), one less than the number
 // of cycles, so a layer reports folds * foldCycles - 1; we do the same so totals agree to the cycle.
-import type { ConvLayerShape } from '@coex/core';
+import type { ConvLayerShape } from '@coex/kit-chain-cnn';
 import type { Dataflow } from './configs';
 
 /** The matrix-product view of a layer: spatial rows, spatial columns, time steps (SCALE-Sim's Sr, Sc, T). */

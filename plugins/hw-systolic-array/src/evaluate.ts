@@ -1,6 +1,7 @@
 // Whole-network evaluation: layers run one after another on the array (batch 1), each taking its
 // compute cycles plus the stall cycles its DRAM traffic adds when the interface is too slow.
-import { convLayersOf, layerMacs, UserError, type Architecture, type ConvLayerShape, type HardwareMetrics } from '@coex/core';
+import { UserError, type Architecture, type HardwareMetrics } from '@coex/core';
+import { convLayersOf, layerMacs, type ConvLayerShape } from '@coex/kit-chain-cnn';
 import type { ArrayShape, Dataflow } from './configs';
 import { layerCycles, type LayerCompute } from './cycles';
 import { layerEnergy, type EnergyBreakdown, type EnergyCosts } from './energy';

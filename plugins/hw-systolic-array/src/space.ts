@@ -3,7 +3,8 @@
 // product (defaults: 6 x 6 x 3 x 7^3 = 37,044 designs), so exhaustive search is fast and returns
 // the optimum of the space, not an approximation. Compute cycles depend only on the array shape and
 // dataflow, so they are computed once per (rows, cols, dataflow) and reused for every buffer choice.
-import { checkSpec, type ConvLayerShape, type Decision, type HardwareSpec } from '@coex/core';
+import { checkSpec, type Decision, type HardwareSpec } from '@coex/core';
+import type { ConvLayerShape } from '@coex/kit-chain-cnn';
 import type { ArrayShape, Dataflow } from './configs';
 import { capViolations, computeAll, evaluateLayers, type ModelParams, type SystolicMetrics } from './evaluate';
 

@@ -1,7 +1,7 @@
 // SRAM and DRAM traffic of one layer, in words. SRAM counts follow SCALE-Sim v2's request counts
 // (operands are read from SRAM in im2col form, once per fold that needs them); DRAM counts are our
 // analytical model of a double-buffered scratchpad (SCALE-Sim measures them by simulating traces).
-import type { ConvLayerShape } from '@coex/core';
+import type { ConvLayerShape } from '@coex/kit-chain-cnn';
 import type { ArrayShape } from './configs';
 import type { LayerCompute } from './cycles';
 

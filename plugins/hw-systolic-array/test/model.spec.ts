@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chainCnn, isUserError, UserError, type ConvLayersArchitecture, type PluginContext } from '@coex/core';
+import { isUserError, UserError, type PluginContext } from '@coex/core';
+import { chainCnn, type ConvLayersArchitecture } from '@coex/kit-chain-cnn';
 import systolicArrayPlugin, {
   createSystolicArrayModel,
   layerCycles,

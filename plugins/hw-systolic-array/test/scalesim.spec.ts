@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { readScaleSimTopology } from '@coex/core';
+import { readScaleSimTopology } from '@coex/kit-chain-cnn';
 import { TOPOLOGY_DIR, createSystolicArrayModel } from '../src';
 
 const FIXTURE = path.join(TOPOLOGY_DIR, 'alexnet.csv');

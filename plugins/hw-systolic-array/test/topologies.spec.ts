@@ -2,7 +2,7 @@
 // accumulates), and `coex hw --topology <name>` finds it by name.
 import * as fs from 'node:fs';
 import { expect } from 'chai';
-import { RELEASED_NETS, chainCnn, convLayersOf, layerMacs, readScaleSimTopology, type ConvLayersArchitecture } from '@coex/core';
+import { RELEASED_NETS, chainCnn, convLayersOf, layerMacs, readScaleSimTopology, type ConvLayersArchitecture } from '@coex/kit-chain-cnn';
 import { namedTopologies } from '../src';
 import { coexMany } from '../../../test/helpers/cli';
 

@@ -1,6 +1,7 @@
 // A hardware table: per architecture a measured or estimated latency, and optionally an energy per
 // image and an operation count, turned into Coex's hardware metrics once, when the table loads.
-import { UserError, csvColumn, csvNumber, csvRowsByKey, readCsvTable, type HardwareMetrics } from '@coex/core';
+import { UserError, type HardwareMetrics } from '@coex/core';
+import { csvColumn, csvNumber, csvRowsByKey, readCsvTable } from '@coex/kit-table';
 
 declare module '@coex/core' {
   interface HardwareMetrics {

@@ -1,19 +1,14 @@
 // @coex/plugin-hw-tabular: fills the hardware role with lookups in a benchmark CSV (HW-NAS-Bench
 // latencies and energies, or any measured table), so the spec check works on real device numbers.
-import * as path from 'node:path';
-import { definePlugin, noBenchmarkTable, z } from '@coex/core';
+import { definePlugin, z } from '@coex/core';
+import { noBenchmarkTable, tableLookupOptions } from '@coex/kit-table';
 import { HardwareTable } from './hardware-table';
 import { TabularHardwareModel } from './model';
 
 export const PLUGIN_NAME = '@coex/plugin-hw-tabular';
 
 export const optionsSchema = z.object({
-  /** The table (relative paths are resolved when the run is configured); required: Coex ships no benchmark tables. */
-  csv: z.string().min(1).transform((file) => path.resolve(file)).optional(),
-  /** Column of architecture strings (the lookup key). */
-  archColumn: z.string().min(1).default('arch_str'),
-  /** Architecture field matched against archColumn (`cell` for NAS-Bench-201 cells). */
-  archField: z.string().min(1).default('cell'),
+  ...tableLookupOptions,
   /** Latency per image (batch 1). */
   latencyColumn: z.string().min(1).default('fpga_latency_ms'),
   latencyUnit: z.enum(['ms', 's']).default('ms'),

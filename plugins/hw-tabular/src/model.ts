@@ -1,6 +1,7 @@
 // The tabular hardware model: nothing to design or tune, the device is fixed; evaluating a network
 // is one lookup. A network the table does not list is infeasible (core's spec check prunes it).
-import { tableKeyOf, type Architecture, type Decision, type HardwareDesign, type HardwareMetrics, type HardwareModel } from '@coex/core';
+import type { Architecture, Decision, HardwareDesign, HardwareMetrics, HardwareModel } from '@coex/core';
+import { tableKeyOf } from '@coex/kit-table';
 import type { HardwareTable } from './hardware-table';
 
 export const MODEL_NAME = 'tabular';

@@ -3,7 +3,8 @@
 // space: whatever its decisions are), cheap counts of the network (parameters, MACs and depth of a
 // chain CNN), and named numbers of the fast level's evaluation (exact hardware metrics, and the
 // zero-cost proxies that plugin-zero-cost-proxies adds there).
-import { describeChainCnn, type Architecture, type ChainCnnArchitecture, type Decision, type HardwareMetrics } from '@coex/core';
+import { type Architecture, type ChainCnnArchitecture, type Decision, type HardwareMetrics } from '@coex/core';
+import { describeChainCnn } from '@coex/kit-chain-cnn';
 
 export interface FeatureOptions {
   /** Metrics of the fast level's evaluation used as inputs (absent or non-numeric: 0). */

@@ -2,16 +2,15 @@
 // stride. Decoding gives a `chain-cnn` Architecture whose input shape and class count come from the
 // dataset role when one is bound, else from the `input` and `classes` options.
 import {
-  chainCnn,
   definePlugin,
   listOption,
-  parseInputShape,
   type ChainCnnArchitecture,
   type Decision,
   type InputShape,
   type SearchSpace,
   z,
 } from '@coex/core';
+import { chainCnn, parseInputShape } from '@coex/kit-chain-cnn';
 
 const PLUGIN_NAME = '@coex/plugin-space-chain-cnn';
 

@@ -1,6 +1,7 @@
 // Restricting the space to the cells a (partial) benchmark table lists: a proposed cell that is not
 // listed is replaced by the nearest listed one, so that every candidate can be looked up.
-import { UserError, csvColumn, deriveSeed, messageOf, readCsvTable } from '@coex/core';
+import { UserError, deriveSeed, messageOf } from '@coex/core';
+import { csvColumn, readCsvTable } from '@coex/kit-table';
 import { decodeCell, encodeCell } from './cell';
 
 export class CellSet {

@@ -2,7 +2,8 @@
 // data. Versioned by `format` so scripts can check what they were given.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeChainCnn, isChainCnn, type Architecture, type InputShape } from '@coex/core';
+import { type Architecture, type InputShape } from '@coex/core';
+import { describeChainCnn, isChainCnn } from '@coex/kit-chain-cnn';
 import type { ExportedSplits } from './dataset-export';
 
 export const TRIAL_FORMAT = 'coex-trial/1';

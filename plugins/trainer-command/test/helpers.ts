@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chainCnn, type Dataset, type PluginContext, type RoleResolver, type Trainer } from '@coex/core';
+import { type Dataset, type PluginContext, type RoleResolver, type Trainer } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import plugin from '../src/index';
 
 export const ARCH = chainCnn([[3, 24, 1], [5, 36, 2]], { height: 8, width: 8, channels: 1 }, 4);

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PluginError, UserError, describeChainCnn, isUserError, type DataSplit, type Dataset } from '@coex/core';
+import { PluginError, UserError, isUserError, type DataSplit, type Dataset } from '@coex/core';
+import { describeChainCnn } from '@coex/kit-chain-cnn';
 import plugin, { LOG_FILE, TRIAL_FORMAT, type TrialFile } from '../src/index';
 import { ARCH, Scratch, alive, trainerFor, until } from './helpers';
 

@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng, chainCnn, deriveSeed, type ChainCnnArchitecture } from '@coex/core';
+import { Rng, deriveSeed, type ChainCnnArchitecture } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import { FashionMnistDataset, FASHION_MNIST_DIR } from '@coex/plugin-dataset-fashion-mnist';
 import { onBackend, resolveTrainerOptions, selectBackend, trainChild } from '@coex/plugin-trainer-tfjs/fast-path';
 import { buildSupernet, calibrationBatches, resolveSupernetOptions, scoreSubnetwork, trainSupernet } from '../src';

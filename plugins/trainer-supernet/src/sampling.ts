@@ -1,7 +1,8 @@
 // Which subnetworks one training step trains: the sandwich rule (the largest and the smallest
 // subnetwork plus random ones), optionally restricted by progressive shrinking. Strides carry no
 // weights, so every sampled subnetwork draws its strides at random, the largest and smallest too.
-import { Rng, chainCnn, type ChainCnnArchitecture, type ConvLayerSpec } from '@coex/core';
+import { Rng, type ChainCnnArchitecture, type ConvLayerSpec } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import type { SupernetShape } from './supernet';
 
 export interface Choices {

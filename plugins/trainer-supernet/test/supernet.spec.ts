@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, chainCnn } from '@coex/core';
+import { Rng } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import { backward, buildChainModel, forwardInfer, forwardTrain, softmaxCrossEntropy } from '@coex/plugin-trainer-tfjs/fast-path';
 import { buildSupernet, disposeSupernet, finalResolutions, gradientsToSupernet, sliceSubnetwork, type Supernet } from '../src/supernet';
 import { TINY, useWasm } from './helpers';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { chainCnn } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import { fakeDataset } from '@coex/testing';
 import { readCheckpoint } from '../src/checkpoint';
 import { resolveSupernetOptions } from '../src/options';

@@ -1,6 +1,7 @@
 // An accuracy table: one row per architecture, keyed by a column of architecture strings, with a
 // validation accuracy, optionally a test accuracy and a simulated training time.
-import { UserError, csvColumn, csvNumber, csvRowsByKey, readCsvTable, type CsvRow, type CsvTable } from '@coex/core';
+import { UserError } from '@coex/core';
+import { csvColumn, csvNumber, csvRowsByKey, readCsvTable, type CsvRow, type CsvTable } from '@coex/kit-table';
 
 export type AccuracyUnit = 'auto' | 'percent' | 'fraction';
 

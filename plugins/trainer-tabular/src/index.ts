@@ -1,19 +1,14 @@
 // @coex/plugin-trainer-tabular: fills the trainer role with lookups in a benchmark CSV
 // (NAS-Bench-201 and similar tables), so a search costs table queries instead of GPU hours.
-import * as path from 'node:path';
-import { definePlugin, noBenchmarkTable, z } from '@coex/core';
+import { definePlugin, z } from '@coex/core';
+import { noBenchmarkTable, tableLookupOptions } from '@coex/kit-table';
 import { AccuracyTable } from './accuracy-table';
 import { TabularTrainer } from './trainer';
 
 export const PLUGIN_NAME = '@coex/plugin-trainer-tabular';
 
 export const optionsSchema = z.object({
-  /** The table (relative paths are resolved when the run is configured); required: Coex ships no benchmark tables. */
-  csv: z.string().min(1).transform((file) => path.resolve(file)).optional(),
-  /** Column of architecture strings (the lookup key). */
-  archColumn: z.string().min(1).default('arch_str'),
-  /** Architecture field matched against archColumn (`cell` for NAS-Bench-201 cells). */
-  archField: z.string().min(1).default('cell'),
+  ...tableLookupOptions,
   /** Validation accuracy: the search's reward. */
   valColumn: z.string().min(1).default('cifar10_val_12ep'),
   /** Test accuracy, reported but never used by the search; '' for none. */

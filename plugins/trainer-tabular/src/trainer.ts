@@ -1,5 +1,6 @@
 // The tabular trainer: "training" a child is one lookup in the accuracy table.
-import { tableKeyOf, type TrainRequest, type Trainer, type TrainingResult } from '@coex/core';
+import type { TrainRequest, Trainer, TrainingResult } from '@coex/core';
+import { tableKeyOf } from '@coex/kit-table';
 import type { AccuracyTable } from './accuracy-table';
 
 declare module '@coex/core' {

@@ -3,7 +3,8 @@
 // reloads with tf.loadLayersModel); training reads and updates its variables directly through
 // the views below (see network.ts for why training does not go through model.fit).
 import * as tf from '@tensorflow/tfjs';
-import { UserError, deriveSeed, isChainCnn, validateChainCnn, type Architecture, type ChainCnnArchitecture } from '@coex/core';
+import { UserError, deriveSeed, type Architecture, type ChainCnnArchitecture } from '@coex/core';
+import { isChainCnn, validateChainCnn } from '@coex/kit-chain-cnn';
 import { PLUGIN_NAME } from './options';
 
 export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];

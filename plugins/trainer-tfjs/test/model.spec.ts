@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { RELEASED_NETS, UserError, chainCnn, describeChainCnn } from '@coex/core';
+import { UserError } from '@coex/core';
+import { RELEASED_NETS, chainCnn, describeChainCnn } from '@coex/kit-chain-cnn';
 import { buildChainModel } from '../src/model';
 import { useBackend } from './helpers';
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { Rng, chainCnn } from '@coex/core';
+import { Rng } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import { selectBackend } from '../src/backend';
 import { useBackend } from './helpers';
 import { buildChainModel, type ChainNetwork } from '../src/model';

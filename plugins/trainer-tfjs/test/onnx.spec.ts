@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { chainCnn } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import { ONNX_INPUT, ONNX_OUTPUT, loadSavedModel, savedModelToOnnx, trainOnce } from '../src/index';
 import { syntheticSplits, useBackend } from './helpers';
 

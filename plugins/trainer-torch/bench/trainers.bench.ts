@@ -5,8 +5,9 @@
 // first step and validation in both. Needs Debian dataset-fashion-mnist and python3-torch.
 // Run: npm run bench -- trainer-torch (nice -n 10 on a shared machine)
 import * as os from 'node:os';
-import { RELEASED_NETS, chainCnn, type TrainingResult } from '@coex/core';
+import type { TrainingResult } from '@coex/core';
 import { Run, resolveConfig } from '@coex/core/host';
+import { RELEASED_NETS, chainCnn } from '@coex/kit-chain-cnn';
 
 const NET = RELEASED_NETS.find((n) => n.name === 'PredictableStride/OptHW')!;
 const SUBSET = 1024;

@@ -4,7 +4,8 @@
 // per trainer (with the run's seed) and written once as binary files the processes memory-map.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, isChainCnn, validateChainCnn, type CurvePoint, type Dataset, type DatasetSplits, type Trainer, type TrainingResult, type TrainRequest } from '@coex/core';
+import { UserError, type CurvePoint, type Dataset, type DatasetSplits, type Trainer, type TrainingResult, type TrainRequest } from '@coex/core';
+import { isChainCnn, validateChainCnn } from '@coex/kit-chain-cnn';
 import { writeDataFiles } from './data-files';
 import { resolveInterpreter, type PythonInterpreter } from './interpreter';
 import { PLUGIN_NAME, PYTHON_OPTIONS, type TorchTrainerOptions } from './options';

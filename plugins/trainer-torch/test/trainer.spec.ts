@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, chainCnn, describeChainCnn, isUserError } from '@coex/core';
+import { UserError, isUserError } from '@coex/core';
+import { chainCnn, describeChainCnn } from '@coex/kit-chain-cnn';
 import { TorchTrainer, resolveInterpreter, trainerOptionsSchema, type CurvePoint, type TorchTrainerOptionsInput, type TorchTrainingResult } from '../src/index';
 import { isAlive as alive, requireTorch, templateDataset, until } from './helpers';
 

@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeChainCnn, type ChainCnnArchitecture, type Trial } from '@coex/core';
+import type { ChainCnnArchitecture, Trial } from '@coex/core';
 import { Run, resolveConfig } from '@coex/core/host';
+import { describeChainCnn } from '@coex/kit-chain-cnn';
 import { kendallTau, spearman } from '@coex/plugin-predictor-ensemble';
 
 const NETWORKS = Number(process.env.COEX_PROXY_NETWORKS ?? 40);

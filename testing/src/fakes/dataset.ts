@@ -1,6 +1,8 @@
 // Fake dataset: a tiny synthetic image set. Each class is a constant brightness plus noise, drawn
 // from the dataset's own seed; the run seed only draws the train/validation split (core's makeSplits).
-import { Rng, deriveSeed, makeSplits, parseInputShape, type Dataset, type DatasetInfo, type InputShape } from '@coex/core';
+import { Rng, deriveSeed, type Dataset, type DatasetInfo, type InputShape } from '@coex/core';
+import { parseInputShape } from '@coex/kit-chain-cnn';
+import { makeSplits } from '@coex/kit-dataset';
 
 export interface FakeDatasetOptions {
   /** HxWxC or an object (default 8x8x1). */

@@ -3,14 +3,13 @@
 // test. Decisions in `designSpace` are decoded into the design; one named `opsPerSecond` sets the
 // speed of that design.
 import {
-  describeChainCnn,
-  isChainCnn,
   type Architecture,
   type Decision,
   type HardwareDesign,
   type HardwareMetrics,
   type HardwareModel,
 } from '@coex/core';
+import { describeChainCnn, isChainCnn } from '@coex/kit-chain-cnn';
 
 export interface FakeHardwareOptions {
   /** MACs per second (default 1e8): throughput = opsPerSecond / MACs. */

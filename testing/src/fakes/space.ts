@@ -1,5 +1,6 @@
 // Fake search space: a small chain CNN (stride 1) with a kernel and a filter count per layer.
-import { chainCnn, parseInputShape, type ChainCnnArchitecture, type Decision, type InputShape, type SearchSpace } from '@coex/core';
+import { type ChainCnnArchitecture, type Decision, type InputShape, type SearchSpace } from '@coex/core';
+import { chainCnn, parseInputShape } from '@coex/kit-chain-cnn';
 
 export interface FakeSpaceOptions {
   /** Layers (default 2). */

@@ -1,7 +1,8 @@
 // Fake trainer: the accuracy is a deterministic function of the architecture plus a little noise
 // from the trial's seed, so a test knows what to expect. Chosen trials can fail; a delay honours
 // the abort signal like a real trainer must.
-import { Rng, isChainCnn, type Architecture, type Trainer, type TrainRequest, type TrainingResult } from '@coex/core';
+import { Rng, type Architecture, type Trainer, type TrainRequest, type TrainingResult } from '@coex/core';
+import { isChainCnn } from '@coex/kit-chain-cnn';
 
 export interface FakeTrainerOptions {
   /** Accuracy of an architecture (default `fakeAccuracy`). */

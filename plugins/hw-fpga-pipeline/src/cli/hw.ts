@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import type { Command } from '@coex/cli';
 import { resolveConfig, Run } from '@coex/core/host';
-import { readScaleSimTopology, NoFeasibleCandidateError, UserError, closest, checkSpec, parseArchFlag, type Architecture } from '@coex/core';
+import { NoFeasibleCandidateError, UserError, closest, checkSpec, type Architecture } from '@coex/core';
+import { parseArchFlag, readScaleSimTopology } from '@coex/kit-chain-cnn';
 import { collect, formatNumber, positiveInt, printJson } from '@coex/cli';
 
 /** `--set` paths of `coex hw` are the model's own options; `spec.*` sets the hardware spec. */

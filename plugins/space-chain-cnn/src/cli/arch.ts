@@ -1,6 +1,6 @@
 // `coex arch`: parameters and MACs of a chain-CNN architecture, without running anything.
 import type { Command } from '@coex/cli';
-import { describeChainCnn, parseArchFlag } from '@coex/core';
+import { describeChainCnn, parseArchFlag } from '@coex/kit-chain-cnn';
 import { positiveInt, printJson, table } from '@coex/cli';
 
 export function registerArch(program: Command): void {

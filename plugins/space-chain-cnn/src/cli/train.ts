@@ -2,7 +2,8 @@
 // can check a candidate without running a search. Goes through the same plugins as a run.
 import * as path from 'node:path';
 import type { Command } from '@coex/cli';
-import { chainCnn, describeChainCnn, parseArchFlag, parseInputShape, UserError } from '@coex/core';
+import { UserError } from '@coex/core';
+import { chainCnn, describeChainCnn, parseArchFlag, parseInputShape } from '@coex/kit-chain-cnn';
 import { resolveConfig, Run } from '@coex/core/host';
 import { USE_HELP, collect, formatNumber, nonNegativeInt, positiveInt, printJson, seedOption } from '@coex/cli';
 

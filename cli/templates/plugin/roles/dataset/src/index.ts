@@ -1,20 +1,9 @@
 // A dataset: what the trainer learns from. This one generates its images: each class has its own
 // brightness ramp across the image, plus Gaussian noise. The images come from `dataSeed`; the run
-// seed only draws which images go to training and which to validation (core's makeSplits).
-import {
-  Rng,
-  datasetSplitOptions,
-  definePlugin,
-  deriveSeed,
-  makeSplits,
-  parseInputShape,
-  z,
-  type Dataset,
-  type DatasetInfo,
-  type DatasetSplitOptions,
-  type DatasetSplits,
-  type ImageSet,
-} from '@coex/core';
+// seed only draws which images go to training and which to validation (makeSplits of @coex/kit-dataset).
+import { Rng, definePlugin, deriveSeed, z, type Dataset, type DatasetInfo, type DatasetSplits } from '@coex/core';
+import { parseInputShape } from '@coex/kit-chain-cnn';
+import { datasetSplitOptions, makeSplits, type DatasetSplitOptions, type ImageSet } from '@coex/kit-dataset';
 
 const PLUGIN_NAME = '__PACKAGE_NAME__';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

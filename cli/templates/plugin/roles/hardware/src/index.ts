@@ -4,8 +4,6 @@
 // device has does not fit.
 import {
   definePlugin,
-  describeChainCnn,
-  isChainCnn,
   z,
   type Architecture,
   type Decision,
@@ -13,6 +11,7 @@ import {
   type HardwareMetrics,
   type HardwareModel,
 } from '@coex/core';
+import { describeChainCnn, isChainCnn } from '@coex/kit-chain-cnn';
 
 const PLUGIN_NAME = '__PACKAGE_NAME__';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

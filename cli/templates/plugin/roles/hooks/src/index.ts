@@ -1,7 +1,8 @@
 // A plugin that fills no role and taps a hook: it prunes chain CNNs with more trainable parameters
 // than `maxParams`, before they are trained. `prune` is a bail hook: the first tap that returns a
 // verdict drops the candidate, and later taps are not asked.
-import { definePlugin, describeChainCnn, isChainCnn, z } from '@coex/core';
+import { definePlugin, z } from '@coex/core';
+import { describeChainCnn, isChainCnn } from '@coex/kit-chain-cnn';
 
 const PLUGIN_NAME = '__PACKAGE_NAME__';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

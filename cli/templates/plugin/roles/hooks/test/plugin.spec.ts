@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { chainCnn, describeChainCnn } from '@coex/core';
+import { chainCnn, describeChainCnn } from '@coex/kit-chain-cnn';
 import { createTestPipeline, loadHookFixtures, runHook, runHookFixture, testCandidate } from '@coex/testing';
 import plugin from '../src';
 

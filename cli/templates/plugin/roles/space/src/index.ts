@@ -3,15 +3,14 @@
 // layer (stride 1). The input shape and class count come from the dataset role when one is there.
 import {
   UserError,
-  chainCnn,
   definePlugin,
-  parseInputShape,
   z,
   type ChainCnnArchitecture,
   type Decision,
   type InputShape,
   type SearchSpace,
 } from '@coex/core';
+import { chainCnn, parseInputShape } from '@coex/kit-chain-cnn';
 
 const PLUGIN_NAME = '__PACKAGE_NAME__';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

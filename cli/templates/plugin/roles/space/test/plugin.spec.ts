@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { UserError, isChainCnn } from '@coex/core';
+import { UserError } from '@coex/core';
+import { isChainCnn } from '@coex/kit-chain-cnn';
 import { createTestPipeline, fakeDataset } from '@coex/testing';
 import plugin from '../src';
 

@@ -1,7 +1,8 @@
 // A trainer: turns an architecture into a training result. This one trains nothing; its accuracy
 // is a deterministic function of the network's size (more parameters, higher accuracy, saturating)
 // plus a little noise drawn from the trial's seed. Replace `train` with real training.
-import { Rng, UserError, definePlugin, describeChainCnn, isChainCnn, z, type Architecture, type Trainer, type TrainRequest, type TrainingResult } from '@coex/core';
+import { Rng, UserError, definePlugin, z, type Architecture, type Trainer, type TrainRequest, type TrainingResult } from '@coex/core';
+import { describeChainCnn, isChainCnn } from '@coex/kit-chain-cnn';
 
 const PLUGIN_NAME = '__PACKAGE_NAME__';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { UserError, chainCnn } from '@coex/core';
+import { UserError } from '@coex/core';
+import { chainCnn } from '@coex/kit-chain-cnn';
 import { createTestPipeline } from '@coex/testing';
 import plugin, { SizeTrainer } from '../src';
 

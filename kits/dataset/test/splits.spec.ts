@@ -1,7 +1,8 @@
-// The shared split / subset / normalisation logic of core's dataset-utils, on a pool whose pixel
-// value is the image's index, so every split can be traced back to the rows it took.
+// The shared split / subset / normalisation logic of the dataset kit, on a pool whose pixel value is
+// the image's index, so every split can be traced back to the rows it took.
 import { expect } from 'chai';
-import { channelStats, downscaledInfo, makeSplits, UserError, type DataSplit, type DatasetSplitOptions, type ImageSet } from '@coex/core';
+import { UserError, type DataSplit } from '@coex/core';
+import { channelStats, downscaledInfo, makeSplits, type DatasetSplitOptions, type ImageSet } from '@coex/kit-dataset';
 
 const info = { name: 'indexed', shape: { height: 1, width: 1, channels: 1 }, classes: 3 };
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { chainCnn, describeChainCnn, RELEASED_NETS, UserError } from '../src';
+import { UserError } from '@coex/core';
+import { chainCnn, describeChainCnn, RELEASED_NETS } from '@coex/kit-chain-cnn';
 
 describe('chain-CNN geometry', () => {
   for (const net of RELEASED_NETS) {

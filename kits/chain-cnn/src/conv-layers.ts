@@ -1,9 +1,8 @@
 // A hardware model's view of a network: the list of convolution-shaped layers it must run.
 // Chain CNNs become same-padded conv layers plus the dense head (as a 1x1 "conv" over the
 // flattened input); SCALE-Sim topology files give unpadded ("valid") conv layers directly.
+import { UserError, type Architecture } from '@coex/core';
 import { describeChainCnn, isChainCnn } from './chain-cnn';
-import { UserError } from './errors';
-import type { Architecture } from './types';
 
 export interface ConvLayerShape {
   name: string;

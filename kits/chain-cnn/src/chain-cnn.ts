@@ -2,8 +2,7 @@
 // Conv2D(kernel, filters, stride, bias, same padding) -> ReLU -> BatchNorm per layer, then
 // Flatten -> Dense(classes). Trainable parameters count conv weights and biases, BatchNorm's gamma
 // and beta (moving statistics are not trainable), and the dense layer.
-import { UserError } from './errors';
-import type { ChainCnnArchitecture, ConvLayerSpec, InputShape } from './types';
+import { UserError, type ChainCnnArchitecture, type ConvLayerSpec, type InputShape } from '@coex/core';
 
 export interface ChainLayerInfo {
   index: number;

@@ -1,12 +1,12 @@
-// A small RFC 4180 CSV reader for tabular plugins (benchmark lookups): quoted fields with commas,
-// doubled quotes and line breaks, CRLF/LF/CR endings, a UTF-8 BOM, blank lines skipped. Every
-// problem is a UserError naming the file and line, and column lookups list what the file has.
+// The CSV reader of tabular plugins (benchmark lookups), on csv-parse (RFC 4180): quoted fields
+// with delimiters, doubled quotes and line breaks, CRLF/LF/CR endings, a UTF-8 BOM, blank lines
+// skipped. Every problem is a UserError naming the file and line, and column lookups list what the
+// file has.
 import * as fs from 'node:fs';
-import { UserError, messageOf } from './errors';
-import { closest } from './suggest';
-import type { Architecture } from './types';
+import { UserError, closest, messageOf, type Architecture } from '@coex/core';
+import { CsvError, parse } from 'csv-parse/sync';
 
-/** One data row: its values (as written, unquoted) and the line it starts on (1-based). */
+/** One data row: its values (unquoted; blanks around a value trimmed) and the line it starts on (1-based). */
 export interface CsvRow {
   line: number;
   values: string[];
@@ -122,62 +122,52 @@ export function tableKeyOf(architecture: Architecture, field: string, option: st
   );
 }
 
-/** Splits text into records of fields, tracking the line each record starts on. */
+/** Splits text into records of fields, with the line each record starts on. */
 function splitRecords(text: string, file: string, delimiter: string): CsvRow[] {
+  const bytes = Buffer.from(text, 'utf8');
+  const lineAt = lineCounter(bytes);
+  // csv-parse counts a CRLF inside a quoted field as two lines: lines are counted from the byte
+  // where each record starts (where the one before it ended) instead.
+  let start = 0;
   const records: CsvRow[] = [];
-  let values: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let quotedAt = 0; // line of the opening quote while inside a quoted field, else 0
-  let afterQuote = false; // the current field was quoted and its closing quote has been read
-  const endField = () => {
-    values.push(field);
-    field = '';
-    afterQuote = false;
-  };
-  const endRecord = () => {
-    endField();
-    // A line holding nothing but whitespace is not a record.
-    if (!(values.length === 1 && values[0].trim() === '')) records.push({ line: recordLine, values });
-    values = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quotedAt) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quotedAt = 0;
-          afterQuote = true;
-        }
-      } else {
-        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-        field += c;
-      }
-      continue;
+  try {
+    // Options that keep what the reader always accepted: unquoted fields may hold quotes, rows may
+    // have any number of fields (parseCsv names the row), blanks around a quoted field are ignored.
+    parse(bytes, {
+      delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, ltrim: true, rtrim: true,
+      on_record: (values: string[], context) => {
+        // A line holding nothing but whitespace is not a record.
+        if (!(values.length === 1 && values[0] === '')) records.push({ line: lineAt(start), values });
+        start = context.bytes;
+        return null;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = lineAt(start);
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new UserError(`${file}:${line}: a quoted field opened on this line is never closed`);
+    if (error.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE' || error.code === 'CSV_INVALID_CLOSING_QUOTE') {
+      throw new UserError(`${file}:${line}: unexpected text after the closing quote of field ${Number(error.index) + 1} (a quote inside a quoted value must be doubled: "")`);
     }
-    if (c === delimiter) {
-      endField();
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else if (afterQuote) {
-      if (c !== ' ' && c !== '\t') {
-        throw new UserError(`${file}:${line}: unexpected ${JSON.stringify(c)} after the closing quote of a field (a quote inside a quoted value must be doubled: "")`);
-      }
-    } else if (c === '"' && field.trim() === '') {
-      field = '';
-      quotedAt = line;
-    } else {
-      field += c;
-    }
+    throw new UserError(`${file}:${line}: ${error.message}`);
   }
-  if (quotedAt) throw new UserError(`${file}:${quotedAt}: a quoted field opened on this line is never closed`);
-  if (field !== '' || values.length > 0 || afterQuote) endRecord();
   return records;
+}
+
+/**
+ * The line (1-based; CRLF, LF and CR each end one) of the first character at or after byte
+ * `offset` that is not blank: where a record read from that offset starts. Offsets must not
+ * decrease from call to call.
+ */
+function lineCounter(bytes: Buffer): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    let i = Math.max(at, offset);
+    while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+    for (; at < i; at++) {
+      if (bytes[at] === 0x0a || (bytes[at] === 0x0d && bytes[at + 1] !== 0x0a)) line++;
+    }
+    return line;
+  };
 }

@@ -1,11 +1,11 @@
-// The CSV reader lives in core (core/src/csv.ts) for every tabular plugin; its tests live here.
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, csvColumn, csvNumber, csvRowsByKey, parseCsv, readCsvTable, tableKeyOf } from '@coex/core';
+import { UserError } from '@coex/core';
+import { csvColumn, csvNumber, csvRowsByKey, parseCsv, readCsvTable, tableKeyOf } from '@coex/kit-table';
 
-describe('core CSV reader', () => {
+describe('kit-table CSV reader', () => {
   it('reads quoted fields with delimiters, doubled quotes and line breaks, CRLF and a BOM', () => {
     const text = '\ufeffname, "value"\r\n"a,b",1\r\n"say ""hi""",2\r\n"two\nlines",3\r\n\r\nlast,4';
     const table = parseCsv(text, 'mem.csv');
@@ -15,11 +15,22 @@ describe('core CSV reader', () => {
     expect(table.rows.map((r) => r.line)).to.deep.equal([2, 3, 4, 7]);
   });
 
+  it('counts a CRLF inside a quoted field as one line, and takes another delimiter', () => {
+    const table = parseCsv('k;v\r\n"a\r\nb";1\r\n\r\n  c;"2;3"\r\nd;4', 'semi.csv', ';');
+    expect(table.rows).to.deep.equal([
+      { line: 2, values: ['a\r\nb', '1'] },
+      { line: 5, values: ['c', '2;3'] },
+      { line: 6, values: ['d', '4'] },
+    ]);
+    expect(() => parseCsv('k;v\r\n"a\r\nb";1\r\nc\r\n', 'semi.csv', ';')).to.throw(UserError, 'semi.csv:4: expected 2 fields as in the header, found 1');
+  });
+
   it('names file and line for malformed rows', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n', 'f.csv')).to.throw(UserError, 'f.csv:3: expected 2 fields as in the header, found 1');
     expect(() => parseCsv('a,b\n1,2,3\n', 'f.csv')).to.throw(UserError, /f.csv:2: expected 2 fields as in the header, found 3 \(an unquoted delimiter/);
     expect(() => parseCsv('a,b\n1,"2\n3,4\n', 'f.csv')).to.throw(UserError, 'f.csv:2: a quoted field opened on this line is never closed');
-    expect(() => parseCsv('a,b\n"1"x,2\n', 'f.csv')).to.throw(UserError, /f.csv:2: unexpected "x" after the closing quote/);
+    expect(() => parseCsv('a,b\n"1"x,2\n', 'f.csv')).to.throw(UserError, /f.csv:2: unexpected text after the closing quote of field 1/);
+    expect(() => parseCsv('a,b\r\n"x\r\ny",1\r\n3,"4\r\n', 'f.csv')).to.throw(UserError, 'f.csv:4: a quoted field opened on this line is never closed');
     expect(() => parseCsv('a,a\n1,2\n', 'f.csv')).to.throw(UserError, 'f.csv:1: column "a" appears twice in the header (fields 1 and 2)');
     expect(() => parseCsv('\n\n', 'f.csv')).to.throw(UserError, /CSV file f.csv is empty/);
   });

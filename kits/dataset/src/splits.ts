@@ -1,11 +1,7 @@
 // Splits, subsets, downscaling and normalisation shared by the dataset plugins, so that every dataset
 // takes the same options (subset, validationSize, testSubset, downscale, normalize) and draws its
-// splits the same way:
-// a permutation seeded from the run seed, so the same seed gives identical splits.
-import { z } from 'zod';
-import { UserError } from './errors';
-import { deriveSeed, Rng } from './random';
-import type { DataSplit, DatasetInfo, DatasetSplits } from './types';
+// splits the same way: a permutation seeded from the run seed, so the same seed gives identical splits.
+import { deriveSeed, Rng, UserError, z, type DataSplit, type DatasetInfo, type DatasetSplits } from '@coex/core';
 
 /** Images as a dataset holds them before splitting: NHWC values (bytes or floats) and labels. */
 export interface ImageSet {
