@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resolveConfig } from '@coex/core';
+import { resolveConfig } from '@coex/core/host';
 import { readCheckpoint } from '@coex/plugin-trainer-supernet';
 import { coex, coexAsync, tempDir } from './helpers/cli';
 

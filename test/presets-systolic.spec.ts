@@ -2,7 +2,7 @@
 // its two baselines (one fixed array; accuracy-only search with the best array found afterwards).
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { resolveConfig } from '@coex/core';
+import { resolveConfig } from '@coex/core/host';
 import { coex, tempDir } from './helpers/cli';
 
 const hardwareOf = (preset: string) => resolveConfig({ preset }).config.plugins.find((p) => p.role === 'hardware')!;

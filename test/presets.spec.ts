@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, resolveConfig } from '@coex/core';
+import { UserError } from '@coex/core';
+import { resolveConfig } from '@coex/core/host';
 import { coex, coexMany, NB201_SAMPLE_SETS, tempDir } from './helpers/cli';
 
 const FULL = ['co-exploration', 'hw-aware-nas', 'accuracy-only-nas', 'evolutionary-co-exploration', 'random'];

@@ -70,7 +70,7 @@ describe('a run folder is data', function () {
     try {
       // Root ignores permissions, so as root the commands run as nobody.
       const asOther = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
-      const cli = (args: string[]) => spawnSync(process.execPath, ['--conditions=coex-source', '-r', path.join(ROOT, 'scripts', 'register.js'), path.join(ROOT, 'core', 'bin', 'coex.js'), ...args],
+      const cli = (args: string[]) => spawnSync(process.execPath, ['--conditions=coex-source', '-r', path.join(ROOT, 'scripts', 'register.js'), path.join(ROOT, 'cli', 'bin', 'coex.js'), ...args],
         { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: '1' }, ...asOther });
       const shown = cli(['show', archived]);
       expect(shown.status, shown.stderr).to.equal(0);

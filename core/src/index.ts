@@ -1,4 +1,5 @@
-// @coex/core public API. Plugins import from here only.
+// @coex/core public API: what plugin and preset authors use. Applications on top of the engine
+// (the CLI, studies, reports, the dashboard, test harnesses) also import '@coex/core/host'.
 
 export * from './types';
 export * from './roles';
@@ -13,23 +14,8 @@ export { CORE_VERSION, STORE_SCHEMA_VERSION } from './version';
 export { z } from 'zod';
 export * from './events';
 export * from './preset';
-export * from './config';
-export * from './resolve';
-export * from './defaults';
-export * from './run';
-export * from './plugin-host';
-export * from './di';
-export * from './experiment';
-export * from './study';
-export * from './results';
-export * from './describe';
-export { acquireLock } from './lock';
-export { checkOutDir, checkOutFile, makeOutDir } from './out-path';
-export { writeFileAtomic } from './atomic-write';
+export type { FolderTrust, LoadedPlugin, ResolvedConfig, ResolvedPlugin, RunRequest } from './config';
 export * from './secrets';
-export { MAX_SEED, checkSeed, parseSeed } from './seed';
-export { assertNotOwnedFile, ownedFiles, storeFileOf } from './run-files';
 export * from './training-roles';
 export * from './finalize';
-export * from './optuna';
 export * from './scheduling';

@@ -119,14 +119,10 @@ export function shortNameOf(packageName: string): string {
     .replace(/^(@[^/]+\/)?coex-(plugin|preset)-/, '$1');
 }
 
-/**
- * Installed Coex plugins and presets: packages named by the conventions above or carrying the
- * `coex-plugin` / `coex-preset` keyword, in every node_modules from `baseDir` upwards and beside core.
- */
-export function discoverPackages(baseDir: string): DiscoveredPackage[] {
-  const found = new Map<string, DiscoveredPackage>();
+/** Every node_modules folder from each start upwards, in order, once. */
+export function nodeModulesRoots(starts: string[]): string[] {
   const roots = new Set<string>();
-  for (const start of searchPaths(baseDir)) {
+  for (const start of starts) {
     let dir = path.resolve(start);
     for (;;) {
       roots.add(path.join(dir, 'node_modules'));
@@ -135,7 +131,16 @@ export function discoverPackages(baseDir: string): DiscoveredPackage[] {
       dir = parent;
     }
   }
-  for (const root of roots) {
+  return [...roots];
+}
+
+/**
+ * Installed Coex plugins and presets: packages named by the conventions above or carrying the
+ * `coex-plugin` / `coex-preset` keyword, in every node_modules from `baseDir` upwards and beside core.
+ */
+export function discoverPackages(baseDir: string): DiscoveredPackage[] {
+  const found = new Map<string, DiscoveredPackage>();
+  for (const root of nodeModulesRoots(searchPaths(baseDir))) {
     if (!fs.existsSync(root)) continue;
     for (const entry of safeReaddir(root)) {
       const dirs = entry.startsWith('@') ? safeReaddir(path.join(root, entry)).map((e) => `${entry}/${e}`) : [entry];

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { summarizeTrials, type Trial } from '../src';
+import type { Trial } from '../src';
+import { summarizeTrials } from '../src/host';
 
 const trial = (seq: number, accuracy: number, source?: string): Trial => ({
   seq, batch: 0, seed: seq, status: 'done', candidate: { tokens: { arch: [], hw: [] }, architecture: { kind: 'chain-cnn' } },

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../src';
+import { writeFileAtomic } from '../src/host';
 
 describe('writeFileAtomic', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-atomic-'));

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { describeDesign, describeNetwork, formatAccuracy, type ChainCnnArchitecture } from '../src';
+import { type ChainCnnArchitecture } from '../src';
+import { describeDesign, describeNetwork, formatAccuracy } from '../src/host';
 
 const chain: ChainCnnArchitecture = {
   kind: 'chain-cnn',

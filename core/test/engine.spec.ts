@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { PluginError, Run, UserError, definePlugin, resolveConfig, z, type CoexEvent, type Trial } from '../src';
+import { PluginError, UserError, definePlugin, z, type CoexEvent, type Trial } from '../src';
+import { Run, resolveConfig } from '../src/host';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures');
 const TINY = path.join(FIXTURES, 'presets', 'tiny.ts');

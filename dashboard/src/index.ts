@@ -3,7 +3,9 @@
 // through core (openRunStore / openStudyStore), and nothing is written into the folder.
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { UserError, isStudyDir, openRunStore, openStudyStore } from '@coex/core';
+import { UserError } from '@coex/core';
+import { openRunStore } from '@coex/core/host';
+import { isStudyDir, openStudyStore } from '@coex/core/host';
 import { buildServer, isLoopback } from './server';
 import type { Layout } from './snapshot';
 import { StoreWatcher } from './watch';

@@ -2,7 +2,8 @@
 // trial as a flat row (compact network and design, metrics, curve), and the numbers of the report's
 // analysis (fronts, hypervolume over trained children, stage times), plus hypervolume over the
 // training seconds spent. Runs of a study keep their arm; a run folder is one arm.
-import { isFinal, type ResolvedConfig, type RunRecord, type Store, type StudyDefinition, type Trial } from '@coex/core';
+import { isFinal, type ResolvedConfig, type RunRecord, type Store, type Trial } from '@coex/core';
+import type { StudyDefinition } from '@coex/core/host';
 import { analyse, armColors, describeDesign, describeNetwork, type ArmData, type ReportInput } from '@coex/report';
 
 /** One trial as the page's table and charts read it (GET /api/trials is an array of these). */

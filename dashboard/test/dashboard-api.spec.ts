@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { prepareStudy, runStudy } from '@coex/core';
+import { prepareStudy, runStudy } from '@coex/study';
 import { ARM_PALETTE } from '@coex/report';
 import { startDashboard, type Dashboard, type Summary, type TrialRow } from '../src';
 import { TINY_PRESET, doneTrial, get, hashFolder, tempDir, tinyRun, writeTrial } from './helpers';

@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareRun, type Trial } from '@coex/core';
+import type { Trial } from '@coex/core';
+import { prepareRun } from '@coex/core/host';
 import { SqliteStore } from '@coex/plugin-store-sqlite';
 
 export const TINY_PRESET = path.join(__dirname, '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');

@@ -6,7 +6,7 @@
 // Usage: node docs/reproduction/figures.js <study> [minThroughput=4000]
 const fs = require('node:fs');
 const path = require('node:path');
-const { openStudyStore } = require('@coex/core');
+const { openStudyStore } = require('@coex/core/host');
 
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
 const num = (x, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -1,7 +1,8 @@
 // Every number a report shows, computed from the trials (and written as report.json): counts and
 // stage times, the Pareto fronts of each arm, hypervolume curves over trained children, and the
 // equal-accuracy comparison of the arms with bootstrap intervals and permutation tests.
-import { UserError, checkSpec, countTrials, describeDesign, describeNetwork, deriveSeed, hypervolume, paretoFront, type HardwareSpec, type Objective, type RunCounts, type Trial } from '@coex/core';
+import { UserError, checkSpec, deriveSeed, hypervolume, paretoFront, type HardwareSpec, type Objective, type RunCounts, type Trial } from '@coex/core';
+import { countTrials, describeDesign, describeNetwork } from '@coex/core/host';
 import type { ArmData, ReportInput, RunData } from './data';
 import { bootstrapCi, cliffsDelta, hedgesG, mean, permutationFloor, permutationTest, sd, tInterval } from './stats';
 

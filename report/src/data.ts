@@ -1,16 +1,9 @@
 // What a report is made of, read through core: a study folder (study.json and its one store) or a
 // run folder (config.json and its store, shown as one arm). Only final trials count: trials that
 // were in flight when a run stopped are not results.
-import {
-  isFinal,
-  isStudyDir,
-  openRunStore,
-  openStudyStore,
-  studyRunConfig,
-  type ResolvedConfig,
-  type RunRecord,
-  type Trial,
-} from '@coex/core';
+import { isFinal, type ResolvedConfig, type RunRecord, type Trial } from '@coex/core';
+import { openRunStore } from '@coex/core/host';
+import { isStudyDir, openStudyStore, studyRunConfig } from '@coex/core/host';
 
 export interface RunData {
   id: string;

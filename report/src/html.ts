@@ -1,6 +1,6 @@
 // The report page: one self-contained HTML file (inline CSS and SVG, no script, nothing fetched).
 // Every number cell carries its exact value in data-value; the text shows it rounded.
-import { describeDesign, describeNetwork } from '@coex/core';
+import { describeDesign, describeNetwork } from '@coex/core/host';
 import type { AccuracyLevels, ArmComparison, Comparison, ReportNumbers } from './analysis';
 import { STAGES } from './analysis';
 import type { ReportInput } from './data';

@@ -3,7 +3,8 @@
 // (every number the page shows) and the charts as <dir>/report/*.svg.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { maskSecrets, writeFileAtomic } from '@coex/core';
+import { maskSecrets } from '@coex/core';
+import { writeFileAtomic } from '@coex/core/host';
 import { analyse, type AnalysisOptions, type ReportNumbers } from './analysis';
 import { buildCharts, renderSvg } from './charts';
 import { loadReportInput } from './data';
@@ -44,7 +45,7 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
 
 export { analyse, buildCharts, loadReportInput, renderHtml, renderSvg, type ReportNumbers };
 export { ARM_PALETTE, armColors } from './charts';
-export { describeDesign, describeNetwork } from '@coex/core';
+export { describeDesign, describeNetwork } from '@coex/core/host';
 export type { ArmComparison, ArmNumbers, BestDesign, Comparison, CurvePoint, FrontPlane, HypervolumeNumbers, PlanePoint, RunNumbers } from './analysis';
 export type { ArmData, ReportInput, RunData } from './data';
 export * from './stats';

@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CORE_VERSION, prepareRun, type Metrics, type ResolvedConfig, type Trial } from '@coex/core';
+import { CORE_VERSION, type Metrics, type ResolvedConfig, type Trial } from '@coex/core';
+import { prepareRun } from '@coex/core/host';
 import { analyse, writeReport, type ReportInput } from '../src';
 
 const TINY_PRESET = path.join(__dirname, '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');

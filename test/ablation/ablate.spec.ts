@@ -3,7 +3,9 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError, openStudyStore, paretoFront, parseArmList, parseSeedList, planStudy, type Trial } from '@coex/core';
+import { UserError, paretoFront, type Trial } from '@coex/core';
+import { openStudyStore } from '@coex/core/host';
+import { parseArmList, parseSeedList, planStudy } from '@coex/study';
 import { FIXTURES, coex, coexAsync, coexMany, tempDir, TINY_PRESET } from '../helpers/cli';
 
 const TINY_EVOLUTION = path.join(FIXTURES, 'presets', 'tiny-evolution.ts');

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { prepareStudy, runStudy } from '@coex/core';
+import { prepareStudy, runStudy } from '@coex/study';
 import { writeReport } from '@coex/report';
 import { chromium, type Browser } from 'playwright-core';
 import { FIXTURES, tempDir, TINY_PRESET } from '../helpers/cli';

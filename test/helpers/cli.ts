@@ -6,7 +6,7 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
-const BIN = path.join(ROOT, 'core', 'bin', 'coex.js');
+const BIN = path.join(ROOT, 'cli', 'bin', 'coex.js');
 const NODE_ARGS = ['--conditions=coex-source', '-r', path.join(ROOT, 'scripts', 'register.js'), BIN];
 
 export interface CliResult {

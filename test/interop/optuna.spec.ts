@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { optunaJournal, type Trial } from '@coex/core';
+import type { Trial } from '@coex/core';
+import { optunaJournal } from '@coex/core/host';
 import { TINY_PRESET, coex, tempDir } from '../helpers/cli';
 
 const PYTHON = '/usr/bin/python3';

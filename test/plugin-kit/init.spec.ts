@@ -4,8 +4,9 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CORE_VERSION, HOOK_NAMES, ROLE_NAMES, UserError, candidateNames, shortNameOf, type RoleName } from '@coex/core';
-import { pluginNames, scaffoldPlugin } from '../../core/src/cli/init';
+import { CORE_VERSION, HOOK_NAMES, ROLE_NAMES, UserError, type RoleName } from '@coex/core';
+import { candidateNames, shortNameOf } from '@coex/core/host';
+import { pluginNames, scaffoldPlugin } from '../../cli/src/init';
 import { ROOT, coexMany, tempDir } from '../helpers/cli';
 
 // Scaffolds of every role (and a hook-only one) beside a link to this repo's node_modules, so their

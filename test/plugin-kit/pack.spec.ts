@@ -1,4 +1,4 @@
-// End-to-end proof that third parties can publish plugins: `npm pack` core, @coex/testing and the
+// End-to-end proof that third parties can publish plugins: `npm pack` core, the CLI, @coex/testing and the
 // first-party plugins a small preset needs (their prepack builds dist/), install them OFFLINE from
 // the tarballs into a fresh project outside the monorepo, scaffold a plugin with the installed
 // `coex init plugin`, let it install its dev tools, pass its own tests and pack itself, install it,
@@ -18,7 +18,7 @@ import { type ChainCnnArchitecture } from '@coex/core';
 import { describeChainCnn } from '@coex/kit-chain-cnn';
 import { ROOT, tempDir } from '../helpers/cli';
 
-const FIRST_PARTY = ['core', 'testing', 'kits/chain-cnn', 'kits/dataset', 'plugins/controller-random', 'plugins/space-chain-cnn'];
+const FIRST_PARTY = ['core', 'cli', 'testing', 'kits/chain-cnn', 'kits/dataset', 'plugins/controller-random', 'plugins/space-chain-cnn'];
 
 /** The environment of a user's shell: no test loader, no TypeScript sources, no outer npm's settings, no network. */
 function userEnv(): NodeJS.ProcessEnv {
@@ -110,18 +110,19 @@ describe('publishing a third-party plugin (npm pack, offline install, coex run)'
     fs.mkdirSync(project);
     ok('npm', ['pack', ...FIRST_PARTY.flatMap((w) => ['--workspace', w]), '--pack-destination', tarballs], ROOT);
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'coex-e2e-project', version: '1.0.0', private: true }, null, 2));
-    install([tarball('coex-core-'), tarball('coex-kit-chain-cnn-'), tarball('coex-plugin-controller-random-'), tarball('coex-plugin-space-chain-cnn-')], project);
+    install([tarball('coex-core-'), tarball('coex-cli-'), tarball('coex-kit-chain-cnn-'), tarball('coex-plugin-controller-random-'), tarball('coex-plugin-space-chain-cnn-')], project);
   });
 
   after(() => {
     if (fetched.length) console.log(`      (not in the npm cache, fetched: ${fetched.join(', ')})`);
   });
 
-  it('the packed core ships dist/ and the templates; the plugins ship dist/', () => {
-    const core = ok('tar', ['tzf', tarball('coex-core-')], work).stdout;
-    expect(core).to.include('package/dist/cli/init.js');
-    expect(core).to.include('package/templates/plugin/roles/trainer/src/index.ts');
-    expect(core).to.include('package/templates/plugin/_gitignore');
+  it('the packed core ships dist/ with its host subpath, the CLI ships dist/, its bin and the templates; the plugins ship dist/', () => {
+    expect(ok('tar', ['tzf', tarball('coex-core-')], work).stdout).to.include('package/dist/host.js');
+    const cli = ok('tar', ['tzf', tarball('coex-cli-')], work).stdout;
+    expect(cli).to.include('package/dist/init.js').and.include('package/bin/coex.js');
+    expect(cli).to.include('package/templates/plugin/roles/trainer/src/index.ts');
+    expect(cli).to.include('package/templates/plugin/_gitignore');
     expect(ok('tar', ['tzf', tarball('coex-testing-')], work).stdout).to.include('package/dist/index.js');
     expect(ok('tar', ['tzf', tarball('coex-plugin-controller-random-')], work).stdout).to.include('package/dist/index.js');
   });

@@ -6,8 +6,9 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Rng, deriveSeed, summarizeTrials } from '@coex/core';
-import { describedResults } from '../../core/src/cli/show';
+import { Rng, deriveSeed } from '@coex/core';
+import { summarizeTrials } from '@coex/core/host';
+import { describedResults } from '../../cli/src/show';
 import { tempDir, TINY_PRESET, type CliResult } from '../helpers/cli';
 import { coexKilledAt, comparable, finalTrials, fixturePlugin, fixturePreset, readStore, seqs, writeConfig, type KillPoint } from './helpers';
 

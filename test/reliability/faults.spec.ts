@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareRun, type HookName } from '@coex/core';
+import type { HookName } from '@coex/core';
+import { prepareRun } from '@coex/core/host';
 import { coexMany, tempDir as makeTempDir, TINY_PRESET } from '../helpers/cli';
 import { CoexProcess, coexKilledAt, finalTrials, fixturePlugin, holdWriteLocks, integrityCheck, readStore, seqs, writeConfig } from './helpers';
 

@@ -6,27 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  MemoryStore,
-  Run,
-  assertCoreVersion,
-  deepMerge,
-  isPluginFactory,
-  isRoleName,
-  parseSet,
-  resolveConfig,
-  type CoexEvent,
-  type CoexPlugin,
-  type LoadedPlugin,
-  type Objective,
-  type PluginEntry,
-  type PluginFactory,
-  type ResolvedConfig,
-  type RoleName,
-  type RoleTypes,
-  type RunSummary,
-  type Trial,
-} from '@coex/core';
+import { assertCoreVersion, isPluginFactory, isRoleName, type CoexEvent, type CoexPlugin, type LoadedPlugin, type Objective, type PluginEntry, type PluginFactory, type ResolvedConfig, type RoleName, type RoleTypes, type RunSummary, type Trial } from '@coex/core';
+import { MemoryStore, Run, deepMerge, parseSet, resolveConfig } from '@coex/core/host';
 import { fakeController } from './fakes/controller';
 import { fakeSpace } from './fakes/space';
 import { fakeTrainer } from './fakes/trainer';

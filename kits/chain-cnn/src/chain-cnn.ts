@@ -98,3 +98,20 @@ export const RELEASED_NETS: { name: string; params: number; layers: [number, num
   { name: 'PredictableStride/OptHW', params: 285_974, layers: [[3, 36, 1], [5, 36, 1], [1, 64, 1], [3, 48, 2], [7, 24, 1], [1, 64, 1]] },
   { name: 'PredictableStride/OptSW', params: 608_522, layers: [[1, 24, 1], [7, 64, 1], [1, 64, 1], [5, 48, 2], [5, 48, 1], [7, 24, 1], [7, 64, 1], [5, 24, 2], [1, 48, 1], [5, 36, 1], [1, 48, 1], [7, 24, 2], [1, 64, 1], [7, 36, 1]] },
 ];
+
+/** Parses `--arch '[[kernel,filters,stride],...]'` into a chain-CNN architecture. */
+export function parseArchFlag(text: string, input: string, classes: number): ChainCnnArchitecture {
+  let layers: unknown;
+  try {
+    layers = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`--arch: not valid JSON (${(error as Error).message}); expected a list of [kernel, filters, stride], e.g. '[[3,36,1],[5,48,2]]'`);
+  }
+  if (!Array.isArray(layers) || layers.length === 0) throw new UserError('--arch: expected a non-empty list of [kernel, filters, stride]');
+  layers.forEach((l, i) => {
+    if (!Array.isArray(l) || l.length !== 3) throw new UserError(`--arch: layer ${i} must be [kernel, filters, stride], got ${JSON.stringify(l)}`);
+  });
+  const arch = chainCnn(layers as [number, number, number][], parseInputShape(input), classes);
+  describeChainCnn(arch); // validates every layer
+  return arch;
+}

@@ -2,16 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  Rng,
-  UserError,
-  openRunStore,
-  prepareResume,
-  prepareRun,
-  type Controller,
-  type PluginContext,
-  type Trial,
-} from '@coex/core';
+import { Rng, UserError, type Controller, type PluginContext, type Trial } from '@coex/core';
+import { openRunStore, prepareResume, prepareRun } from '@coex/core/host';
 import { createTestPipeline } from '@coex/testing';
 import evolution, { Nsga2, RegularizedEvolution } from '../src';
 

@@ -1,19 +1,8 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import {
-  MemoryStore,
-  Rng,
-  Run,
-  UserError,
-  definePlugin,
-  resolveConfig,
-  type Decision,
-  type DecisionSpace,
-  type Feedback,
-  type Proposal,
-  type Trial,
-} from '@coex/core';
+import { Rng, UserError, definePlugin, type Decision, type DecisionSpace, type Feedback, type Proposal, type Trial } from '@coex/core';
+import { MemoryStore, Run, resolveConfig } from '@coex/core/host';
 import { invertCdf, loadController, resolveRlOptions, type RlController, type RlOptionsInput } from '../src';
 import { ensureBackend } from '../src/backend';
 

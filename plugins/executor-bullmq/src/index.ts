@@ -1,53 +1,12 @@
 // BullMQ executor: trials to train become jobs on a queue in Redis, and `coex worker` processes on
 // any machine with the project installed train them. The search process keeps the controller and
 // the store. See README.md and docs/distributed.md.
-import * as path from 'node:path';
-import { definePlugin, z } from '@coex/core';
+import { definePlugin } from '@coex/core';
 import { BullmqExecutor } from './executor';
-import { DEFAULT_QUEUE } from './job';
-import { DEFAULT_REDIS_URL_ENV, isRedisUrl, rememberUrl, resolveRedisUrl, tlsOptions } from './redis-url';
+import { optionsSchema } from './options';
+import { resolveRedisUrl, tlsOptions } from './redis-url';
 
 const PLUGIN_NAME = '@coex/plugin-executor-bullmq';
-
-const queueName = z
-  .string()
-  .min(1)
-  .refine((name) => !name.includes(':'), { message: "a queue name cannot contain ':' (BullMQ uses it in its Redis keys)" });
-
-/** Saved absolute, so a resumed run finds the same file from any working folder. */
-const filePath = z.string().min(1).transform((file) => path.resolve(file));
-
-export const optionsSchema = z.object({
-  /**
-   * Redis URL. A password in it is used by this process only: the saved value has it replaced by
-   * *** (the transform), so config.json and the store never hold it.
-   */
-  redis: z
-    .string()
-    .refine(isRedisUrl, { message: 'expected a redis:// or rediss:// URL, e.g. redis://user:password@host:6379/0' })
-    .transform(rememberUrl)
-    .optional(),
-  redisUrlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').default(DEFAULT_REDIS_URL_ENV),
-  tls: z
-    .object({
-      ca: filePath.optional(),
-      cert: filePath.optional(),
-      key: filePath.optional(),
-      servername: z.string().optional(),
-      rejectUnauthorized: z.boolean().optional(),
-    })
-    .strict()
-    .optional(),
-  queue: queueName.default(DEFAULT_QUEUE),
-  concurrency: z.number().int().min(1).max(1024).default(4),
-  attempts: z.number().int().min(1).max(100).default(2),
-  retryDelay: z.number().min(0).default(5),
-  connectTimeout: z.number().positive().default(5),
-  checkInterval: z.number().positive().default(5),
-  keepJobs: z.number().min(0).default(86_400),
-});
-
-export type BullmqExecutorOptions = z.output<typeof optionsSchema>;
 
 const { version } = require('../package.json') as { version: string };
 
@@ -86,6 +45,7 @@ export default definePlugin({
 });
 
 export { BullmqExecutor, type BullmqExecutorSettings } from './executor';
-export { runWorker, workerFolders, type CoexWorker, type RunWorkerOptions, type StopMode } from './worker';
+export { optionsSchema, type BullmqExecutorOptions } from './options';
+export { runWorker, workerFolders, workerOptionsSchema, type CoexWorker, type RunWorkerOptions, type StopMode } from './worker';
 export { redactUrl, resolveRedisUrl, type TlsFiles } from './redis-url';
 export { DEFAULT_QUEUE, PROTOCOL, runKey, jobIdOf, trainingConfig, type TrainingJobData, type TrainingOutcome } from './job';

@@ -6,36 +6,42 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import { UserError, isUserError, loadTrainer, messageOf, type CurvePoint, type ResolvedConfig, type Trainer } from '@coex/core';
-import { DEFAULT_QUEUE, PROTOCOL, hashOf, verdictKey, type ReportProgress, type TrainingJobData, type TrainingOutcome } from './job';
+import { UserError, isUserError, loadTrainer, messageOf, z, type CurvePoint, type ResolvedConfig, type Trainer } from '@coex/core';
+import { PROTOCOL, hashOf, verdictKey, type ReportProgress, type TrainingJobData, type TrainingOutcome } from './job';
 
 /** How long a worker waits for the search's verdict on an intermediate result, and how often it looks. */
 const VERDICT_WAIT_MS = 120_000;
 const VERDICT_POLL_MS = 20;
+import { optionsSchema } from './options';
 import { DEFAULT_REDIS_URL_ENV, checkReachable, connectionOptions, givenUrl, resolveRedisUrl, scrub, tlsOptions, type TlsFiles } from './redis-url';
 
-export interface RunWorkerOptions {
-  /** Redis URL; default: $COEX_REDIS_URL (see `redisUrlEnv`), then redis://127.0.0.1:6379. */
-  redis?: string;
+const executorOption = optionsSchema.shape;
+
+/**
+ * The worker's settings: `coex worker` makes one flag of each (`--lock-duration <n>`, `--tls-ca
+ * <value>`), with its description and default, and validates what it is given here. The queue,
+ * TLS files and connect timeout are the executor's own options.
+ */
+export const workerOptionsSchema = z.object({
+  redis: z.string().optional().describe('redis[s]://[user:password@]host:port[/db] (default: $COEX_REDIS_URL, then redis://127.0.0.1:6379); prefer the variable for a password'),
+  queue: executorOption.queue.describe("queue to take jobs from: the search's executor.queue"),
+  concurrency: z.number().int().min(1).max(1024).default(1).describe('jobs trained at once by this process'),
+  name: z.string().min(1).optional().describe('worker name recorded with each trial (default: host:pid)'),
+  dir: z.string().min(1).optional().describe("folder for trainer files when the run's folder is not on this machine (default: the current folder)"),
+  tls: executorOption.tls.unwrap().pick({ ca: true, cert: true, key: true }).optional(),
+  lockDuration: z.number().int().min(1).default(30_000).describe('milliseconds a job stays locked without renewal, i.e. how long a dead worker holds it'),
+  stalledInterval: z.number().int().min(1).default(30_000).describe('milliseconds between looks for jobs whose worker died'),
+  maxStalledCount: z.number().int().min(0).default(1).describe('how many times a job may be recovered from a dead worker before it fails'),
+  connectTimeout: executorOption.connectTimeout,
+});
+
+/** The defaults of `workerOptionsSchema`, for callers that give only some settings. */
+const WORKER_DEFAULTS = workerOptionsSchema.parse({});
+
+export interface RunWorkerOptions extends Partial<Omit<z.output<typeof workerOptionsSchema>, 'tls'>> {
   /** Environment variable read for the URL when `redis` is not given. */
   redisUrlEnv?: string;
   tls?: TlsFiles;
-  /** Queue to take jobs from (the search's executor.queue). */
-  queue?: string;
-  /** Jobs trained at once by this process. */
-  concurrency?: number;
-  /** Recorded with every trial this worker trains; default host:pid. */
-  name?: string;
-  /** Folder for trainer files when the run's folder is not on this machine; default: the current folder. */
-  dir?: string;
-  /** Milliseconds a job's lock lasts without renewal: how long a dead worker holds its job. */
-  lockDuration?: number;
-  /** Milliseconds between checks for jobs whose worker died. */
-  stalledInterval?: number;
-  /** How many times a job may be recovered from a dead worker before it fails. */
-  maxStalledCount?: number;
-  /** Seconds the first connection to Redis may take. */
-  connectTimeout?: number;
   /** Loaded trainers kept (one per run configuration). */
   cacheSize?: number;
   log?: (message: string) => void;
@@ -118,7 +124,7 @@ class LoadError extends Error {
 
 export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWorker> {
   const log = options.log ?? (() => undefined);
-  const queue = options.queue ?? DEFAULT_QUEUE;
+  const queue = options.queue ?? WORKER_DEFAULTS.queue;
   if (!queue || queue.includes(':')) throw new UserError(`--queue ${JSON.stringify(queue)}: a queue name must be non-empty and cannot contain ':'`);
   const redisUrlEnv = options.redisUrlEnv ?? DEFAULT_REDIS_URL_ENV;
   // An explicit --redis wins over the environment variable (command-line convention).
@@ -126,7 +132,7 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWor
   const target = {
     ...resolved,
     tls: tlsOptions(resolved.url, options.tls, process.cwd(), (key) => `--tls-${key}`),
-    connectTimeoutMs: (options.connectTimeout ?? 5) * 1000,
+    connectTimeoutMs: (options.connectTimeout ?? WORKER_DEFAULTS.connectTimeout) * 1000,
   };
   await checkReachable(target, { url: `--redis or $${redisUrlEnv}`, tls: '--tls-ca, --tls-cert and --tls-key' });
 
@@ -202,10 +208,10 @@ export async function runWorker(options: RunWorkerOptions = {}): Promise<CoexWor
   const worker = new Worker<TrainingJobData, TrainingOutcome>(queue, trainJob, {
     connection: connectionOptions(target),
     name,
-    concurrency: options.concurrency ?? 1,
-    lockDuration: options.lockDuration ?? 30_000,
-    stalledInterval: options.stalledInterval ?? 30_000,
-    maxStalledCount: options.maxStalledCount ?? 1,
+    concurrency: options.concurrency ?? WORKER_DEFAULTS.concurrency,
+    lockDuration: options.lockDuration ?? WORKER_DEFAULTS.lockDuration,
+    stalledInterval: options.stalledInterval ?? WORKER_DEFAULTS.stalledInterval,
+    maxStalledCount: options.maxStalledCount ?? WORKER_DEFAULTS.maxStalledCount,
   });
   let lastError = '';
   worker.on('error', (error) => {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Job, Queue } from 'bullmq';
-import { loadResolvedPlugins, loadRole, readRunConfig, summarizeTrials, type Trial } from '@coex/core';
+import type { Trial } from '@coex/core';
+import { loadResolvedPlugins, loadRole, readRunConfig, summarizeTrials } from '@coex/core/host';
 import { jobIdOf, runKey, runWorker, trainingConfig, type CoexWorker } from '../src';
 import { executorOf, removeQueue, seqCounts, sharedRedisUrl, testQueue, tinyRun } from './helpers';
 

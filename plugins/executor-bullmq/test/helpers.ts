@@ -7,17 +7,8 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
-import {
-  PluginHost,
-  openRunStore,
-  prepareRun,
-  resolveConfig,
-  type Architecture,
-  type CoexEvent,
-  type PluginEntry,
-  type ResolvedConfig,
-  type Trial,
-} from '@coex/core';
+import type { Architecture, CoexEvent, PluginEntry, ResolvedConfig, Trial } from '@coex/core';
+import { PluginHost, openRunStore, prepareRun, resolveConfig } from '@coex/core/host';
 import { isChainCnn } from '@coex/kit-chain-cnn';
 import { fakeAccuracy } from '@coex/testing';
 import { runWorker, type BullmqExecutor, type CoexWorker, type RunWorkerOptions } from '../src';

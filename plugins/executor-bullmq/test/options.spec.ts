@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, isUserError, messageOf, resolveConfig } from '@coex/core';
-import { loadWorkerModule } from '../../../core/src/cli/worker';
+import { UserError, isUserError, messageOf } from '@coex/core';
+import { resolveConfig } from '@coex/core/host';
 import { coex } from '../../../test/helpers/cli';
-import { redactUrl, resolveRedisUrl, runKey, runWorker, workerFolders } from '../src';
+import { redactUrl, resolveRedisUrl, runKey, runWorker, workerFolders, workerOptionsSchema } from '../src';
 import { tlsOptions } from '../src/redis-url';
 import { TINY, freePort, tinyRun } from './helpers';
 
@@ -126,15 +126,29 @@ describe('executor-bullmq options and Redis URLs', function () {
     }
   });
 
-  it('coex worker: an unreachable Redis exits 2 with the URL (password hidden); a missing plugin says to install it', async () => {
+  it('coex worker: an unreachable Redis exits 2 with the URL (password hidden)', async () => {
     const port = await freePort();
     const r = coex(['worker', '--redis', `redis://:hunter2@127.0.0.1:${port}`]);
     expect(r.status, r.stderr).to.equal(2);
     expect(r.stderr).to.include(`cannot reach Redis at redis://:***@127.0.0.1:${port} (ECONNREFUSED`);
     expect(r.stderr).to.not.include('hunter2');
-    expect(() => loadWorkerModule('@coex/plugin-executor-nonexistent')).to.throw(UserError, /coex worker needs the plugin @coex\/plugin-executor-nonexistent.*npm install/);
-    expect(typeof loadWorkerModule().runWorker).to.equal('function');
     expect(redactUrl('redis://u:p@h:1')).to.equal('redis://u:***@h:1');
+  });
+
+  it("coex worker's flags, defaults and checks are the plugin's workerOptionsSchema", function () {
+    this.timeout(180_000); // three CLI processes
+    const help = coex(['worker', '--help']);
+    expect(help.status, help.stderr).to.equal(0);
+    for (const [key, field] of Object.entries(workerOptionsSchema.shape)) {
+      if (key === 'tls') continue;
+      expect(help.stdout).to.include(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <`);
+      expect(help.stdout.replace(/\s+/g, ' ')).to.include(field.description!.slice(0, 30));
+    }
+    expect(help.stdout).to.match(/--tls-ca <value>/).and.match(/--lock-duration <n>\s+milliseconds a job stays locked[^\n]*\n?[^-]*\(default: 30000\)/);
+    const bad = coex(['worker', '--concurrency', '0']);
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/^coex: --concurrency: Too small: expected number to be >=1/m);
+    expect(coex(['worker', '--lock-duration', 'soon']).stderr).to.match(/--lock-duration: Invalid input: expected number, received string/);
   });
 
   it("a worker writes a study run's files in that run's own folder, here or under its --dir", () => {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
-import { UserError, messageOf, readRunConfig } from '@coex/core';
+import { UserError, messageOf } from '@coex/core';
+import { readRunConfig } from '@coex/core/host';
 import { runWorker } from '../src';
 import { expectEachTrialDoneOnce, freePort, makeCertificates, tinyRun, useCleanup } from './helpers';
 

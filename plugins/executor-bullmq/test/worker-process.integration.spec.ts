@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Job, Queue } from 'bullmq';
-import { readRunConfig } from '@coex/core';
+import { readRunConfig } from '@coex/core/host';
 import { coexAsync } from '../../../test/helpers/cli';
 import { jobIdOf, runKey, trainingConfig } from '../src';
 import { executorOf, expectEachTrialDoneOnce, startRedis, stopProcess, tinyRun, useCleanup, waitForLine, type RedisServer } from './helpers';

@@ -2,7 +2,7 @@
 // One search of the pool benchmark, run in its own Node process on the compiled packages (dist/,
 // what `npx coex` runs), so that worker threads load JavaScript, not TypeScript through ts-node.
 // Usage: node pool-search.js <workers> <children> <dir>. Prints one JSON line.
-const { Run, resolveConfig } = require('@coex/core');
+const { Run, resolveConfig } = require('@coex/core/host');
 
 async function main() {
   const [workers, children, dir] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];

@@ -28,7 +28,7 @@ function search(workers: number): SearchResult {
 
 // One child of the search's size, trained by `coex train`; resolves to its images/s.
 function trainOnce(): Promise<number> {
-  const args = [path.join(ROOT, 'core', 'bin', 'coex.js'), 'train', '--arch', '[[3,24,1],[5,36,1],[3,36,1]]', '--dataset', 'synthetic',
+  const args = [path.join(ROOT, 'cli', 'bin', 'coex.js'), 'train', '--arch', '[[3,24,1],[5,36,1],[3,36,1]]', '--dataset', 'synthetic',
     '--input', '16x16x1', '--epochs', '1', '--subset', '1500', '--batch', '32', '--seed', '1', '--json'];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: PLAIN_ENV, stdio: ['ignore', 'pipe', 'inherit'] });

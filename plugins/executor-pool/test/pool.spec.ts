@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import { Run, resolveConfig, summarizeTrials, type PluginEntry, type Trial } from '@coex/core';
+import type { PluginEntry, Trial } from '@coex/core';
+import { Run, resolveConfig, summarizeTrials } from '@coex/core/host';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, UserError, loadRole, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
+import { UserError, isUserError, type PluginEntry, type Trial } from '@coex/core';
+import { Run, loadRole, resolveConfig } from '@coex/core/host';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng, Run, resolveConfig, type Trial } from '@coex/core';
+import { Rng, type Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { csvColumn, readCsvTable } from '@coex/kit-table';
 import { EDGES, OPS, encodeCell } from '@coex/plugin-space-nasbench201';
 import { OnlinePredictor, encodeCandidate, kendallTau, spearman } from '../src/index';

@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import {
-  PluginError,
-  UserError,
-  definePlugin,
-  isUserError,
-  type HardwareMetrics,
-  type PluginEntry,
-  type Trial,
-} from '@coex/core';
+import { PluginError, UserError, definePlugin, isUserError, type HardwareMetrics, type PluginEntry, type Trial } from '@coex/core';
 import { createTestPipeline, fakePluginPath } from '@coex/testing';
 import weighted, { WeightedReward, boundsFromSpec, defaultGoal, normalize, type WeightedRewardSettings } from '../src';
 

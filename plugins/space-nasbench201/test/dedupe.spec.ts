@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, createHooks, resolveConfig, type PluginEntry, type RoleResolver, type Trial } from '@coex/core';
+import { createHooks, type PluginEntry, type RoleResolver, type Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { canonicalCell, tapDedupe } from '../src';
 
 // Two pairs of isomorphic cells (see cell.spec.ts) with different accuracies in the table.

@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Run, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
+import type { PluginEntry, Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 const EVOLUTION = path.resolve(__dirname, '..', '..', 'controller-evolution', 'src', 'index.ts');

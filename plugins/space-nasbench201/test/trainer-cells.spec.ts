@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Rng, loadRole, resolveConfig, type PluginEntry } from '@coex/core';
+import { Rng, type PluginEntry } from '@coex/core';
+import { loadRole, resolveConfig } from '@coex/core/host';
 import { decodeCell } from '../src';
 
 const CELLS = [

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareStudy, runStudy, type Trial } from '@coex/core';
+import type { Trial } from '@coex/core';
+import { prepareStudy, runStudy } from '@coex/study';
 import { createTestPipeline } from '@coex/testing';
 import { buildSpecReport } from '../src';
 

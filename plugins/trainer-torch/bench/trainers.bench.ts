@@ -5,7 +5,8 @@
 // first step and validation in both. Needs Debian dataset-fashion-mnist and python3-torch.
 // Run: npm run bench -- trainer-torch (nice -n 10 on a shared machine)
 import * as os from 'node:os';
-import { PluginHost, resolveConfig, type TrainingResult } from '@coex/core';
+import type { TrainingResult } from '@coex/core';
+import { PluginHost, resolveConfig } from '@coex/core/host';
 import { RELEASED_NETS, chainCnn } from '@coex/kit-chain-cnn';
 
 const NET = RELEASED_NETS.find((n) => n.name === 'PredictableStride/OptHW')!;

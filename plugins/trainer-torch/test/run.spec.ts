@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, isUserError, resolveConfig, type PluginEntry, type Trial } from '@coex/core';
+import { isUserError, type PluginEntry, type Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { isAlive, requireTorch } from './helpers';
 
 const PLUGINS: PluginEntry[] = [

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, resolveConfig, type ChainCnnArchitecture, type Trial } from '@coex/core';
+import type { ChainCnnArchitecture, Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 import { describeChainCnn } from '@coex/kit-chain-cnn';
 import { kendallTau, spearman } from '@coex/plugin-predictor-ensemble';
 

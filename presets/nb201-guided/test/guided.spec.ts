@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Run, resolveConfig, type Trial } from '@coex/core';
+import type { Trial } from '@coex/core';
+import { Run, resolveConfig } from '@coex/core/host';
 
 // The shared sample beside the checkout (COEX_NB201_SAMPLE overrides where it is elsewhere).
 const SAMPLE = process.env.COEX_NB201_SAMPLE ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
