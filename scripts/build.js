@@ -16,5 +16,12 @@ for (const pattern of workspaces) {
     : [pattern];
   for (const dir of dirs) if (fs.existsSync(path.join(root, dir, 'tsconfig.json'))) projects.push(dir);
 }
+// Presets that import another preset's exports (its quick overlay) are built in a second pass:
+// within one `tsc --build` the other preset's dist/ is built but not found from a fresh clone
+// (a lookup cached before it existed), so the first pass builds everything they import.
+const importsPreset = (dir) => dir.startsWith('presets/') &&
+  fs.readFileSync(path.join(root, dir, 'tsconfig.json'), 'utf8').match(/"path":\s*"\.\.\/[^.]/);
 const tsc = require.resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '--build', ...projects], { cwd: root, stdio: 'inherit' });
+for (const pass of [projects.filter((d) => !importsPreset(d)), projects.filter(importsPreset)]) {
+  if (pass.length) execFileSync(process.execPath, [tsc, '--build', ...pass], { cwd: root, stdio: 'inherit' });
+}
