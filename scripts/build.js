@@ -16,12 +16,6 @@ for (const pattern of workspaces) {
     : [pattern];
   for (const dir of dirs) if (fs.existsSync(path.join(root, dir, 'tsconfig.json'))) projects.push(dir);
 }
-// Presets that import another preset's exports (its quick overlay) are built in a second pass:
-// within one `tsc --build` the other preset's dist/ is built but not found from a fresh clone
-// (a lookup cached before it existed), so the first pass builds everything they import.
-const importsPreset = (dir) => dir.startsWith('presets/') &&
-  fs.readFileSync(path.join(root, dir, 'tsconfig.json'), 'utf8').match(/"path":\s*"\.\.\/[^.]/);
-const tsc = require.resolve('typescript/bin/tsc');
-for (const pass of [projects.filter((d) => !importsPreset(d)), projects.filter(importsPreset)]) {
-  if (pass.length) execFileSync(process.execPath, [tsc, '--build', ...pass], { cwd: root, stdio: 'inherit' });
-}
+// No preset imports another's code (a family's quick overlay is inherited through `extends`, at
+// run time), so one `tsc --build` builds everything, also from a fresh clone.
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--build', ...projects], { cwd: root, stdio: 'inherit' });

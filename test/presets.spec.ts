@@ -46,7 +46,7 @@ describe('shipped presets', function () {
     expect(roles('nb201-evolution').controller.options).to.include({ algorithm: 'regularized', population: 20, sample: 5, mutations: 1 });
   });
 
-  it('<preset>-quick is the preset plus the quick overlay its family declares: inherited by presets that extend it, replaced by their own, removed by quick: false', () => {
+  it('<preset>-quick is the preset plus the quick overlay its family declares: inherited by presets that extend it, extended by their own, removed by quick: false', () => {
     const listed = JSON.parse(coex(['list', 'presets', '--json']).stdout) as { name: string; package: string; extends?: string[]; description?: string }[];
     const quickListing = listed.find((p) => p.name === 'hw-aware-nas-quick')!;
     expect(quickListing).to.deep.include({ package: '@coex/preset-hw-aware-nas', extends: ['co-exploration', 'hw-aware-nas'] });
@@ -64,6 +64,8 @@ describe('shipped presets', function () {
     install('inherits', { name: 'inherits', extends: 'co-exploration', plugins: [['controller-rl', { batchSize: 2 }]] });
     install('own', { name: 'own', extends: 'co-exploration', plugins: [], quick: { description: 'own overlay', plugins: [['space-chain-cnn', { depth: 3 }]], config: { budget: { candidates: 5 } } } });
     install('none', { name: 'none', extends: 'co-exploration', plugins: [], quick: false });
+    install('drops', { name: 'drops', extends: 'co-exploration', plugins: [], quick: { description: 'no MNIST', plugins: ['!dataset-mnist'] } });
+    install('cut', { name: 'cut', extends: 'none', plugins: [], quick: { description: 'own only', plugins: [['space-chain-cnn', { depth: 3 }]] } });
     const resolved = (preset: string) => resolveConfig({ preset, cwd: project }).config;
     const space = (preset: string) => resolved(preset).plugins.find((p) => p.role === 'space')!.options;
     const inherits = resolved('inherits-quick');
@@ -71,9 +73,17 @@ describe('shipped presets', function () {
     expect(inherits.plugins.find((p) => p.role === 'dataset')!.name).to.equal('@coex/plugin-dataset-mnist');
     expect(inherits.plugins.find((p) => p.role === 'controller')!.options).to.include({ batchSize: 2 });
     expect(inherits.budget).to.deep.include({ candidates: 16, trained: 6 });
+    // An own overlay extends the inherited one: its entries merge by plugin, `!name` drops one.
+    const dataset = (preset: string) => resolved(preset).plugins.find((p) => p.role === 'dataset')!.name;
     expect(space('own-quick')).to.include({ depth: 3 });
-    expect(resolved('own-quick').plugins.find((p) => p.role === 'dataset')!.name).to.equal('@coex/plugin-dataset-fashion-mnist');
-    expect(resolved('own-quick').budget).to.deep.include({ candidates: 5 });
+    expect(dataset('own-quick')).to.equal('@coex/plugin-dataset-mnist');
+    expect(resolved('own-quick').budget).to.deep.include({ candidates: 5, trained: 6 });
+    expect(dataset('drops-quick')).to.equal('@coex/plugin-dataset-fashion-mnist');
+    expect(space('drops-quick')).to.include({ depth: 4 });
+    // quick: false cuts what is above it: a preset below declares its overlay afresh.
+    expect(space('cut-quick')).to.include({ depth: 3 });
+    expect(dataset('cut-quick')).to.equal('@coex/plugin-dataset-fashion-mnist');
+    expect(resolved('cut-quick').budget).to.deep.include({ candidates: 200 });
     expect(() => resolved('none-quick')).to.throw(UserError, /unknown preset "none-quick"/);
     expect(() => resolved('nb201-rl-quick')).to.throw(UserError, /unknown preset "nb201-rl-quick"/);
   });

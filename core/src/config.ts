@@ -9,8 +9,7 @@ import { deepMerge, isObject, parseSet, parseUse, setPath } from './config-overr
 import { TOP_LEVEL_KEYS, checkTopLevel, resolveSettings, type ResolvedConfig, type ResolvedPlugin } from './config-settings';
 import { UserError, messageOf } from './errors';
 import { assertCoreVersion, isPluginFactory, type CoexPlugin, type PluginFactory } from './plugin';
-import { normalizeEntry, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition } from './preset';
-import { QUICK_SUFFIX, quickVariant } from './preset';
+import { QUICK_SUFFIX, normalizeEntry, quickVariant, type ConfigValues, type NormalizedEntry, type PluginEntry, type PresetDefinition, type PresetOverlay } from './preset';
 import { candidateNames, resolveModule, type ResolvedModule } from './resolve';
 import { ROLE_NAMES, type RoleName } from './roles';
 import { closest } from './suggest';
@@ -77,8 +76,28 @@ function loadPresetModule(name: string, baseDir: string): { preset: PresetDefini
 }
 
 /**
- * `<base>-quick`, which no installed preset is named: the base preset with the quick overlay it
- * declares or inherits along `extends` (undefined when the base is not installed or has none).
+ * A preset's own quick overlay on top of the one it inherits, as a preset's plugins on top of its
+ * base's: an entry naming a plugin the inherited overlay lists merges its options into that entry
+ * (in place), `!name` drops that entry (and switches the plugin off, as anywhere), other entries
+ * are appended; settings merge, the own description is shown. So `quick.plugins` lists only what
+ * differs from the family's overlay. `samePlugin` tells whether two listed names are one plugin.
+ */
+function extendOverlay(inherited: PresetOverlay, own: PresetOverlay, samePlugin: (a: string, b: string) => boolean): PresetOverlay {
+  const plugins = [...inherited.plugins];
+  for (const entry of own.plugins) {
+    const next = normalizeEntry(entry, `quick overlay "${own.description}"`);
+    const at = plugins.findIndex((p) => samePlugin(normalizeEntry(p, 'quick overlay').name, next.name));
+    const previous = at >= 0 ? normalizeEntry(plugins[at], 'quick overlay') : undefined;
+    if (!previous) plugins.push(entry);
+    else plugins[at] = next.enabled && previous.enabled ? [previous.name, deepMerge(previous.options, next.options)] : entry;
+  }
+  return { description: own.description, plugins, config: deepMerge(inherited.config ?? {}, own.config ?? {}) };
+}
+
+/**
+ * `<base>-quick`, which no installed preset is named: the base preset with the quick overlays of
+ * its `extends` chain, each extending its base's (undefined when the base is not installed or the
+ * chain declares none; `quick: false` cuts what is above it).
  */
 export function quickPresetOf(name: string, baseDir: string): PresetDefinition | undefined {
   if (!name.endsWith(QUICK_SUFFIX) || name.startsWith('.') || path.isAbsolute(name)) return undefined;
@@ -89,12 +108,23 @@ export function quickPresetOf(name: string, baseDir: string): PresetDefinition |
     return undefined;
   }
   const base = loadPresetModule(baseName, baseDir);
-  for (let p = base, seen = [name]; ; ) {
-    if (p.preset.quick !== undefined) return p.preset.quick ? quickVariant(name, base.preset, p.preset.quick) : undefined;
-    if (!p.preset.extends || seen.includes(p.preset.extends)) return undefined;
+  const overlays: PresetOverlay[] = [];
+  for (let p = base, seen = [name]; p.preset.quick !== false; ) {
+    if (p.preset.quick) overlays.unshift(p.preset.quick);
+    if (!p.preset.extends || seen.includes(p.preset.extends)) break;
     seen = [...seen, p.preset.extends];
     p = loadPresetModule(p.preset.extends, p.dir);
   }
+  if (overlays.length === 0) return undefined;
+  const fileOf = (plugin: string) => {
+    try {
+      return resolveModule(plugin, 'plugin', baseDir).file;
+    } catch {
+      return plugin;
+    }
+  };
+  const samePlugin = (a: string, b: string) => a === b || fileOf(a) === fileOf(b);
+  return quickVariant(name, base.preset, overlays.reduce((inherited, own) => extendOverlay(inherited, own, samePlugin)));
 }
 
 /** Loads a preset and the chain of presets it extends (base first). */

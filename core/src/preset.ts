@@ -30,7 +30,8 @@ export interface PresetDefinition {
   /**
    * What `<name>-quick` changes: `coex run --preset <name>-quick` (when no preset of that name is
    * installed) is this preset plus the overlay. Inherited by presets that extend this one, so a
-   * family declares it once; a preset's own overlay replaces the inherited one, `false` removes it.
+   * family declares it once; a preset's own overlay extends the inherited one (config.ts `extendOverlay`),
+   * `false` removes it.
    */
   quick?: PresetOverlay | false;
 }

