@@ -8,4 +8,5 @@ export * from './schema-flags';
 export { budgetFraction, describeTrial, percentOf, progressText, showProgress } from './progress';
 export { describedResults, openAnyStore, printStudySummary, printSummary, studySize, summarizeStudy, type StudySummary } from './show';
 export { loadOptionalPackage } from './optional-package';
+export { INTERRUPTED_EXIT, withStopSignals } from './signals';
 export { Command, InvalidArgumentError } from 'commander';

@@ -5,6 +5,7 @@ import { isStudyDir, prepareResume, prepareRun, type PreparedRun, prunedExplanat
 import { loadOptionalPackage } from './optional-package';
 import { USE_HELP, collect, nonNegativeInt, positiveInt, printJson, seedOption } from './output';
 import { showProgress } from './progress';
+import { INTERRUPTED_EXIT, withStopSignals } from './signals';
 import { describedResults, printSummary } from './show';
 
 /** What `coex resume <study folder>` needs from @coex/study, loaded only then. */
@@ -74,25 +75,16 @@ export async function executeRun(prepared: PreparedRun, json: boolean): Promise<
   const { run, dir, config } = prepared;
   process.stderr.write(`coex: run folder ${dir}\n`);
   showProgress(run.events$, config.budget);
-  const onSignal = () => {
-    if (run.cancelled) process.exit(130);
-    process.stderr.write('\ncoex: stopping: finished trials are kept, trials in flight will run again on `coex resume` (Ctrl-C again to quit now)\n');
-    run.cancel();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   let summary;
   try {
-    summary = await run.execute();
+    summary = await withStopSignals('stopping: finished trials are kept, trials in flight will run again on `coex resume`', () => run.cancel(), () => run.execute());
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
     prepared.release();
   }
   const trials = run.trialList();
   if (summary.status === 'interrupted') {
     process.stderr.write(`coex: interrupted after ${summary.counts.sampled} candidates; continue with: coex resume ${dir}\n`);
-    process.exitCode = 130;
+    process.exitCode = INTERRUPTED_EXIT;
     return;
   }
   const { counts } = summary;

@@ -5,7 +5,7 @@ import type { Command } from '@coex/cli';
 import { NoFeasibleCandidateError, type RunCounts } from '@coex/core';
 import { openStudyStore, prunedExplanation, type StudyDefinition } from '@coex/core/host';
 import { parseArmList, parseSeedList, planStudy, prepareStudy, runStudy, type PreparedStudy, type StudyRunInfo } from '../study';
-import { USE_HELP, collect, positiveInt, printJson, table, budgetFraction, describeTrial, percentOf, progressText, printStudySummary, studySize, summarizeStudy } from '@coex/cli';
+import { INTERRUPTED_EXIT, USE_HELP, collect, positiveInt, printJson, table, budgetFraction, describeTrial, percentOf, progressText, printStudySummary, studySize, summarizeStudy, withStopSignals } from '@coex/cli';
 
 export function registerAblate(program: Command): void {
   program
@@ -123,25 +123,17 @@ export async function executeStudy(prepared: PreparedStudy, json: boolean): Prom
   process.stderr.write(`coex: study folder ${dir}: ${studySize(study.arms.length, study.seeds.length)}${study.budget.equal ? '' : " (budgets differ between arms: each arm keeps its preset's)"}\n`);
   const progress = studyProgress(study);
   const abort = new AbortController();
-  const onSignal = () => {
-    if (abort.signal.aborted) process.exit(130);
-    process.stderr.write('\ncoex: stopping the study: finished trials are kept, the current run continues on `coex resume` (Ctrl-C again to quit now)\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
   let outcome;
   try {
-    outcome = await runStudy(prepared, { signal: abort.signal, onRun: progress.onRun, log: (m) => process.stderr.write(`${m}\n`) });
+    outcome = await withStopSignals('stopping the study: finished trials are kept, the current run continues on `coex resume`', () => abort.abort(),
+      () => runStudy(prepared, { signal: abort.signal, onRun: progress.onRun, log: (m) => process.stderr.write(`${m}\n`) }));
   } finally {
     progress.stop();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
     prepared.release();
   }
   if (outcome.status === 'interrupted') {
     process.stderr.write(`coex: study interrupted; continue it with: coex resume ${dir}\n`);
-    process.exitCode = 130;
+    process.exitCode = INTERRUPTED_EXIT;
     return;
   }
   const summary = await summarizeStudy(dir);
