@@ -34,10 +34,22 @@ export interface TestPipelineOptions {
   /** Fill the controller, space and trainer roles with fakes when nothing else does (default true). */
   fakeDefaults?: boolean;
   /**
-   * The run's folder. When given, the preset's store is kept (e.g. SQLite files land here);
-   * otherwise the folder is a fresh temporary one and the store is in memory.
+   * The run's folder (`ctx.dir`). When given, the preset's store is kept (e.g. SQLite files land
+   * here); otherwise the folder is a fresh temporary one (removed after the run if left empty) and
+   * the store is in memory, unless `overrides.store` gives one: one store object given to two
+   * pipelines lets the second resume the first.
    */
   dir?: string;
+  /** The folder for the plugins' files (`ctx.outDir`, as a study's `runs/<arm>/seed<s>`); default `dir`. */
+  outDir?: string;
+  /**
+   * Continue the run an earlier pipeline left in `dir`'s store or in `overrides.store`, as `coex
+   * resume` does: its final trials are kept, the controller's saved state is restored, and the
+   * trials in flight run again (`execute()` returns the trials that end in this pipeline;
+   * `run.trialList()` holds the kept ones too). Give the same options as the earlier pipeline.
+   */
+  resume?: boolean;
+  /** Where names and relative folders resolve from (default the process's). */
   cwd?: string;
   log?: (message: string) => void;
 }
@@ -53,6 +65,9 @@ export interface TestRunResult {
 export interface TestPipeline {
   /** The core run: its container, hooks, events$, roleProviders(), execute(). */
   readonly run: Run;
+  /** The run's folder (`dir`, or the temporary one). */
+  readonly dir: string;
+  /** The run's own configuration: an edit before the first `role()`/`execute()` reaches the plugins. */
   readonly config: ResolvedConfig;
   readonly plugins: readonly LoadedPlugin[];
   readonly hooks: Run['hooks'];
@@ -97,6 +112,9 @@ export function createTestPipeline(options: TestPipelineOptions = {}): TestPipel
   const overrides: RoleOverrides = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, value]) => value !== undefined));
   for (const role of Object.keys(overrides)) {
     if (!isRoleName(role)) throw new Error(`createTestPipeline: overrides.${role} is not a role (roles: controller, space, hardware, dataset, trainer, executor, reward, store)`);
+  }
+  if (options.resume && !options.dir && !overrides.store) {
+    throw new Error('createTestPipeline: resume continues a stored run: give the earlier pipeline\'s dir, or its store as overrides.store');
   }
   const { byName, inline } = splitEntries(options.plugins ?? []);
 
@@ -150,12 +168,15 @@ export function createTestPipeline(options: TestPipelineOptions = {}): TestPipel
     objectives: coreSets.some((s) => s.startsWith('objectives')) ? config.objectives : withHardwareObjectives(config.objectives, plugins),
     plugins: plugins.map((p) => p.resolved),
   };
-  const dir = options.dir ? path.resolve(options.cwd ?? process.cwd(), options.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'coex-test-'));
-  const run = new Run({ dir, config: finalConfig, plugins, log: options.log });
+  const inCwd = (folder: string) => path.resolve(options.cwd ?? process.cwd(), folder);
+  const dir = options.dir ? inCwd(options.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'coex-test-'));
+  const outDir = options.outDir ? inCwd(options.outDir) : undefined;
+  const run = new Run({ dir, outDir, config: finalConfig, plugins, resume: options.resume, log: options.log });
 
   let executed = false;
   return {
     run,
+    dir,
     config: finalConfig,
     plugins,
     hooks: run.hooks,
@@ -174,6 +195,7 @@ export function createTestPipeline(options: TestPipelineOptions = {}): TestPipel
         return { summary, trials, events };
       } finally {
         subscription.unsubscribe();
+        if (!options.dir && fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
       }
     },
   };

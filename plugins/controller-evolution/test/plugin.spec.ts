@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Rng, UserError, type Controller, type PluginContext, type Trial } from '@coex/core';
-import { openRunStore, prepareResume, prepareRun } from '@coex/core/host';
-import { createTestPipeline } from '@coex/testing';
+import { openStoreReadOnly, storeFileOf } from '@coex/core/host';
+import { createTestPipeline, type TestPipeline, type TestPipelineOptions } from '@coex/testing';
 import evolution, { Nsga2, RegularizedEvolution } from '../src';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
@@ -91,27 +91,26 @@ describe('controller-evolution: the plugin', () => {
 
     for (const options of [{ population: 4, sample: 2 }, { algorithm: 'nsga2', population: 4 }]) {
       it(`an interrupted ${options.algorithm ?? 'regularized'} run resumed equals the uninterrupted run`, async () => {
-        const request = (out: string) => ({ preset: TINY, budget: 16, seed: 5, out: path.join(tmp, out), plugins: [['controller-evolution', options] as [string, Record<string, unknown>]] });
-        const trialsOf = async (dir: string) => {
-          const { store } = await openRunStore(dir);
+        // The tiny preset's SQLite store, in each run's folder.
+        const request = (out: string): TestPipelineOptions => ({ preset: TINY, budget: 16, seed: 5, dir: path.join(tmp, out), plugins: [['controller-evolution', options]] });
+        const trialsOf = async (pipeline: TestPipeline) => {
+          const store = openStoreReadOnly(storeFileOf(pipeline.config, pipeline.dir));
           const trials = await store.listTrials('main');
           await store.close();
           return trials.map((t) => ({ seq: t.seq, status: t.status, tokens: t.candidate.tokens, reward: t.reward }));
         };
-        const reference = await prepareRun(request(`ref-${options.population}-${options.algorithm}`));
-        await reference.run.execute();
-        reference.release();
+        const reference = createTestPipeline(request(`ref-${options.population}-${options.algorithm}`));
+        await reference.execute();
 
-        const broken = await prepareRun(request(`cut-${options.population}-${options.algorithm}`));
+        const cut = request(`cut-${options.population}-${options.algorithm}`);
+        const broken = createTestPipeline(cut);
         broken.run.events$.subscribe((e) => { if (e.type === 'trial-end' && e.trial.seq === 9) broken.run.cancel(); });
-        expect((await broken.run.execute()).status).to.equal('interrupted');
-        broken.release();
-        expect((await trialsOf(broken.dir)).length).to.be.below(16);
+        expect((await broken.execute()).summary.status).to.equal('interrupted');
+        expect((await trialsOf(broken)).length).to.be.below(16);
 
-        const resumed = (await prepareResume(broken.dir, undefined, { trustFolder: true }))!;
-        expect((await resumed.run.execute()).status).to.equal('finished');
-        resumed.release();
-        expect(await trialsOf(broken.dir)).to.deep.equal(await trialsOf(reference.dir));
+        const resumed = createTestPipeline({ ...cut, resume: true });
+        expect((await resumed.execute()).summary.status).to.equal('finished');
+        expect(await trialsOf(resumed)).to.deep.equal(await trialsOf(reference));
       });
     }
   });

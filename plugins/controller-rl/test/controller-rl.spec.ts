@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { Rng, UserError, definePlugin, type Decision, type DecisionSpace, type Feedback, type Proposal, type Trial } from '@coex/core';
-import { MemoryStore, Run, resolveConfig } from '@coex/core/host';
+import { Rng, UserError, type Decision, type DecisionSpace, type Feedback, type Proposal, type Trial } from '@coex/core';
+import { MemoryStore } from '@coex/core/host';
+import { createTestPipeline } from '@coex/testing';
 import { invertCdf, loadController, resolveRlOptions, type RlController, type RlOptionsInput } from '../src';
 import { ensureBackend } from '../src/backend';
 
@@ -208,24 +209,17 @@ describe('controller-rl: determinism and state', () => {
 });
 
 describe('controller-rl in the engine (tiny preset)', () => {
-  /** A store plugin that hands every run the same in-memory store, so a second run can resume the first. */
-  function sharedStore(store: MemoryStore) {
-    const plugin = definePlugin({ name: 'shared-store', version: '0.1.0', role: 'store', apply: (ctx) => ctx.provide('store', () => store) })();
-    return { plugin, resolved: { name: 'shared-store', version: '0.1.0', module: 'inline', options: {} } };
-  }
-
+  /** A tiny run; runs given one `store` share it, so a later one can resume an earlier one. */
   async function runTiny(options: { budget: number; store?: MemoryStore; resume?: boolean; log?: (message: string) => void }) {
-    const { config, plugins } = resolveConfig({
+    const pipeline = createTestPipeline({
       preset: TINY,
       budget: options.budget,
       plugins: ['!store-sqlite', ['controller-rl', { hiddenSize: 8 }]],
+      overrides: { store: options.store },
+      resume: options.resume,
+      log: options.log,
     });
-    const all = options.store ? [...plugins, sharedStore(options.store)] : plugins;
-    const run = new Run({ dir: '/nonexistent', config, plugins: all, resume: options.resume, log: options.log });
-    const trials: Trial[] = [];
-    run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-    const summary = await run.execute();
-    return { run, summary, trials: trials.sort((a, b) => a.seq - b.seq) };
+    return { run: pipeline.run, ...(await pipeline.execute()) };
   }
 
   it('replaces the random controller and finishes the budget, saving its state after every batch', async () => {

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import type { Architecture, CoexEvent, PluginEntry, ResolvedConfig, Trial } from '@coex/core';
-import { PluginHost, openRunStore, prepareRun, resolveConfig } from '@coex/core/host';
+import { openRunStore, prepareRun } from '@coex/core/host';
 import { isChainCnn } from '@coex/kit-chain-cnn';
-import { fakeAccuracy } from '@coex/testing';
+import { createTestPipeline, fakeAccuracy } from '@coex/testing';
 import { runWorker, type BullmqExecutor, type CoexWorker, type RunWorkerOptions } from '../src';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -158,13 +158,12 @@ export function seqCounts(trials: Trial[]): Map<number, number> {
 
 /** An executor of a tiny run, created the way a run creates it, and an architecture to train. */
 export async function executorOf(dir: string, options: object, tamper?: (config: ResolvedConfig) => void) {
-  const { config, plugins } = resolveConfig({ preset: TINY, plugins: ['!store-sqlite', ['executor-bullmq', options as Record<string, unknown>]] });
-  tamper?.(config);
-  const host = new PluginHost({ dir, config, plugins });
-  await host.applyPlugins();
-  const space = await host.role('space');
+  // With `dir` the harness adds no inline store: every plugin of the config is one the workers can load.
+  const pipeline = createTestPipeline({ preset: TINY, plugins: ['!store-sqlite', ['executor-bullmq', options as Record<string, unknown>]], dir });
+  tamper?.(pipeline.config);
+  const space = await pipeline.role('space');
   const architecture: Architecture = space.decode(space.decisions().map(() => 0));
-  const executor = (await host.role('executor')) as BullmqExecutor;
+  const executor = (await pipeline.role('executor')) as BullmqExecutor;
   return { executor, architecture };
 }
 

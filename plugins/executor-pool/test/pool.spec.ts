@@ -1,21 +1,21 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
-import type { PluginEntry, Trial } from '@coex/core';
-import { Run, resolveConfig, summarizeTrials } from '@coex/core/host';
+import type { PluginEntry } from '@coex/core';
+import { summarizeTrials } from '@coex/core/host';
+import { createTestPipeline } from '@coex/testing';
 
 const TINY = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'presets', 'tiny.ts');
 
 async function run(sets: string[], pool = true, outDir?: string) {
-  const { config, plugins } = resolveConfig({
+  // Every role is a plugin loaded by name (no inline fake): worker threads load the trainer again.
+  const pipeline = createTestPipeline({
     preset: TINY,
     sets,
     plugins: ['!store-sqlite', ...(pool ? [['executor-pool', { workers: 2 }] as PluginEntry] : [])],
+    dir: path.dirname(TINY),
+    outDir,
   });
-  const r = new Run({ dir: path.dirname(TINY), outDir, config, plugins });
-  const trials: Trial[] = [];
-  r.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-  const summary = await r.execute();
-  return { summary, trials: trials.sort((a, b) => a.seq - b.seq), config };
+  return { ...(await pipeline.execute()), config: pipeline.config };
 }
 
 describe('executor-pool', function () {

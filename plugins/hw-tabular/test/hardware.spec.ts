@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, isUserError, type PluginEntry, type Trial } from '@coex/core';
-import { Run, loadRole, resolveConfig } from '@coex/core/host';
+import { UserError, isUserError, type PluginEntry } from '@coex/core';
+import { loadRole, resolveConfig } from '@coex/core/host';
+import { createTestPipeline } from '@coex/testing';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');
@@ -93,16 +94,13 @@ describe('hw-tabular', () => {
 
   it('in a run, core prunes cells over spec.maxLatency and cells the table lacks', async () => {
     const rows = new Map(fixtureRows().map((r) => [r.arch_str, Number(r.fpga_latency_ms) / 1000]));
-    const { config, plugins } = resolveConfig({
-      plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FIXTURE }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE }]] as PluginEntry[],
+    const search = (cellsCsv: string, budget: number, sets: string[] = []) => createTestPipeline({
+      plugins: ['controller-random', ['space-nasbench201', { cellsCsv }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE }]] as PluginEntry[],
       seed: 5,
-      budget: 40,
-      sets: ['spec.maxLatency=0.0035'],
-    });
-    const run = new Run({ dir: '/nonexistent', config, plugins });
-    const trials: Trial[] = [];
-    run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-    await run.execute();
+      budget,
+      sets,
+    }).execute();
+    const { trials } = await search(FIXTURE, 40, ['spec.maxLatency=0.0035']);
     expect(trials).to.have.length(40);
     for (const t of trials) {
       const latency = rows.get(t.candidate.architecture.cell as string)!;
@@ -111,12 +109,8 @@ describe('hw-tabular', () => {
       if (t.status === 'pruned') expect(t.prunedReason).to.match(/latency [\d.e-]+ s is above maxLatency 0.0035 s/);
     }
     // The space proposes every cell of the full table; the sample's hardware table lacks most of them.
-    const unrestricted = resolveConfig({ plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FULL_TABLE }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE }]] as PluginEntry[], seed: 5, budget: 8 });
-    const run2 = new Run({ dir: '/nonexistent', config: unrestricted.config, plugins: unrestricted.plugins });
-    const trials2: Trial[] = [];
-    run2.events$.subscribe((e) => e.type === 'trial-end' && trials2.push(e.trial));
-    await run2.execute();
-    const missing = trials2.filter((t) => !rows.has(t.candidate.architecture.cell as string));
+    const { trials: unrestricted } = await search(FULL_TABLE, 8);
+    const missing = unrestricted.filter((t) => !rows.has(t.candidate.architecture.cell as string));
     expect(missing.length).to.be.greaterThan(0);
     for (const t of missing) {
       expect(t.status).to.equal('pruned');

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHooks, type PluginEntry, type RoleResolver, type Trial } from '@coex/core';
-import { Run, resolveConfig } from '@coex/core/host';
+import { createTestPipeline } from '@coex/testing';
 import { canonicalCell, tapDedupe } from '../src';
 
 // Two pairs of isomorphic cells (see cell.spec.ts) with different accuracies in the table.
@@ -24,7 +24,7 @@ describe('space-nasbench201: isomorphism-aware de-duplication', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function run(dedupe: 'none' | 'isomorphism') {
-    const { config, plugins } = resolveConfig({
+    const pipeline = createTestPipeline({
       plugins: [
         'controller-random',
         ['space-nasbench201', { dedupe, cellsCsv: csv, cellsColumn: 'genotype' }],
@@ -33,11 +33,7 @@ describe('space-nasbench201: isomorphism-aware de-duplication', () => {
       seed: 11,
       budget: 30,
     });
-    const r = new Run({ dir: '/nonexistent', config, plugins });
-    const trials: Trial[] = [];
-    r.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-    await r.execute();
-    return trials.sort((a, b) => a.seq - b.seq);
+    return (await pipeline.execute()).trials;
   }
 
   it('queries each isomorphism class once; later members reuse the first result', async () => {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PluginEntry, Trial } from '@coex/core';
-import { Run, resolveConfig } from '@coex/core/host';
+import { createTestPipeline } from '@coex/testing';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
 const EVOLUTION = path.resolve(__dirname, '..', '..', 'controller-evolution', 'src', 'index.ts');
@@ -22,17 +22,13 @@ function fixtureRows() {
 }
 
 async function search(controller: PluginEntry, seed: number, maxLatency: number): Promise<Trial[]> {
-  const { config, plugins } = resolveConfig({
+  const pipeline = createTestPipeline({
     plugins: [controller, ['space-nasbench201', { cellsCsv: FIXTURE }], ['trainer-tabular', { csv: FIXTURE }], ['hw-tabular', { csv: FIXTURE, powerWatts: 7 }]],
     seed,
     budget: QUERIES,
     sets: [`spec.maxLatency=${maxLatency}`],
   });
-  const run = new Run({ dir: '/nonexistent', config, plugins });
-  const trials: Trial[] = [];
-  run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-  await run.execute();
-  return trials;
+  return (await pipeline.execute()).trials;
 }
 
 describe('space-nasbench201: search on the NAS-Bench-201 sample under a latency cap', function () {

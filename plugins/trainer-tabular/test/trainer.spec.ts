@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError, isUserError, type PluginEntry, type Trial } from '@coex/core';
-import { Run, loadRole, resolveConfig } from '@coex/core/host';
+import { UserError, isUserError, type PluginEntry } from '@coex/core';
+import { loadRole, resolveConfig } from '@coex/core/host';
+import { createTestPipeline } from '@coex/testing';
 import { AccuracyTable } from '../src';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
@@ -102,16 +103,12 @@ describe('trainer-tabular', () => {
   });
 
   it('in a run, missing cells fail their trials and the search goes on', async () => {
-    const { config, plugins } = resolveConfig({
+    const { summary, trials } = await createTestPipeline({
       // The space proposes every cell of the full table; the trainer's sample lacks most of them.
       plugins: ['controller-random', ['space-nasbench201', { cellsCsv: FULL_TABLE }], ['trainer-tabular', { csv: FIXTURE }]] as PluginEntry[],
       seed: 3,
       budget: 40,
-    });
-    const run = new Run({ dir: '/nonexistent', config, plugins });
-    const trials: Trial[] = [];
-    run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-    const summary = await run.execute();
+    }).execute();
     expect(summary.status).to.equal('finished');
     const rows = new Map(fixtureRows().map((r) => [r.arch_str, r]));
     for (const t of trials) {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isUserError, type PluginEntry, type Trial } from '@coex/core';
-import { Run, resolveConfig } from '@coex/core/host';
+import { isUserError, type PluginEntry } from '@coex/core';
+import { createTestPipeline } from '@coex/testing';
 import { isAlive, requireTorch } from './helpers';
 
 const PLUGINS: PluginEntry[] = [
@@ -15,12 +15,8 @@ const PLUGINS: PluginEntry[] = [
 ];
 
 async function search(outDir: string, extra: PluginEntry[], budget = 3) {
-  const { config, plugins } = resolveConfig({ plugins: [...PLUGINS, ...extra], seed: 3, budget, cwd: outDir });
-  const run = new Run({ dir: outDir, config, plugins });
-  const trials: Trial[] = [];
-  run.events$.subscribe((e) => e.type === 'trial-end' && trials.push(e.trial));
-  const summary = await run.execute();
-  return { summary, trials };
+  // The run folder holds the SQLite store, as a real run's does.
+  return createTestPipeline({ plugins: [...PLUGINS, ...extra], seed: 3, budget, dir: outDir, cwd: outDir }).execute();
 }
 
 describe('trainer-torch in a search', function () {
