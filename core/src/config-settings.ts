@@ -83,13 +83,14 @@ export const specSchema = z
     { error: got(`expected a mapping of limits (${SPEC_KEYS.join(', ')})`) })
   .transform((spec) => Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== null && v !== undefined)) as HardwareSpec);
 
-/** The budgets: candidates (default 10), and optional trained children, time, training seconds and images. */
+/** The budgets: candidates (default 10), and optional trained children, time, training seconds (wall and CPU) and images. */
 export const budgetSchema = z
   .strictObject({
     candidates: count.nullish(),
     trained: count.nullish(),
     timeLimit: duration.optional(),
     trainSeconds: duration.optional(),
+    trainCpuSeconds: duration.optional(),
     images: count.nullish(),
   }, { error: got('expected a mapping (candidates, trained, timeLimit)') })
   .transform((b): Budget => ({
@@ -97,6 +98,7 @@ export const budgetSchema = z
     ...(b.trained ? { trained: b.trained } : {}),
     ...(b.timeLimit ? { timeLimit: b.timeLimit } : {}),
     ...(b.trainSeconds ? { trainSeconds: b.trainSeconds } : {}),
+    ...(b.trainCpuSeconds ? { trainCpuSeconds: b.trainCpuSeconds } : {}),
     ...(b.images ? { images: b.images } : {}),
   }));
 

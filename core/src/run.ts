@@ -36,15 +36,23 @@ export function countTrials(trials: Iterable<Trial>): RunCounts {
 /** Children that count against `budget.trained`: trained to the end, stopped early, or failed. */
 export const childrenTrained = (c: RunCounts): number => c.trained + c.failed + (c.stopped ?? 0);
 
-/** Training spent so far: seconds in the train stage and images seen (from learning curves), over every trial. */
-export function trainingSpent(trials: Iterable<Trial>): { seconds: number; images: number } {
+/** A trial's training CPU seconds: its trainer's `cpuSeconds`, else its train-stage wall seconds. */
+export const trainingCpuSeconds = (t: Trial): number => t.training?.cpuSeconds ?? (t.timings.train ?? 0) / 1000;
+
+/**
+ * Training spent so far, over every trial: seconds in the train stage, CPU seconds (the trainer's
+ * `cpuSeconds`, else the trial's train-stage seconds) and images seen (from learning curves).
+ */
+export function trainingSpent(trials: Iterable<Trial>): { seconds: number; cpuSeconds: number; images: number } {
   let seconds = 0;
+  let cpuSeconds = 0;
   let images = 0;
   for (const t of trials) {
     seconds += (t.timings.train ?? 0) / 1000;
+    cpuSeconds += trainingCpuSeconds(t);
     images += t.curve?.at(-1)?.images ?? t.training?.images ?? 0;
   }
-  return { seconds, images };
+  return { seconds, cpuSeconds, images };
 }
 
 /** Which budget (if any) ends the run now; `undefined` while a new batch may start. */
@@ -56,6 +64,7 @@ export function budgetSpent(budget: Budget, trials: Iterable<Trial>, seq: number
   if (budget.trained !== undefined && childrenTrained(counts) >= budget.trained) return 'trained';
   if (budget.timeLimit !== undefined && elapsed >= budget.timeLimit) return 'timeLimit';
   if (budget.trainSeconds !== undefined && spent.seconds >= budget.trainSeconds) return 'trainSeconds';
+  if (budget.trainCpuSeconds !== undefined && spent.cpuSeconds >= budget.trainCpuSeconds) return 'trainCpuSeconds';
   if (budget.images !== undefined && spent.images >= budget.images) return 'images';
   return undefined;
 }
@@ -446,6 +455,9 @@ export class Run {
           ...(resumeFrom ? { resumeFrom } : {}),
         }));
       const { worker, ...training } = result as typeof result & { worker?: string };
+      // A promoted trial's CPU time is that of all its training calls, like its train timing.
+      const cpuBefore = promotion ? trial.training?.cpuSeconds : undefined;
+      if (cpuBefore !== undefined && training.cpuSeconds !== undefined) training.cpuSeconds += cpuBefore;
       trial.training = training;
       if (worker) trial.worker = worker;
       if (!Number.isFinite(training.accuracy)) throw new Error(`the trainer returned no finite accuracy (${training.accuracy})`);

@@ -118,6 +118,11 @@ export interface TrainingResult {
   lossCurve?: number[];
   params?: number;
   seconds?: number;
+  /**
+   * CPU seconds the training took, when the trainer measures them (trainer-torch: its Python
+   * process's CPU time); summed over the trial's promotions. Wall seconds are `timings.train`.
+   */
+  cpuSeconds?: number;
   backend?: string;
   [key: string]: unknown;
 }
@@ -183,6 +188,11 @@ export interface Budget {
   timeLimit?: number;
   /** Optional cap on training seconds summed over trials; no new batch starts after it. */
   trainSeconds?: number;
+  /**
+   * Optional cap on training CPU seconds summed over trials (`training.cpuSeconds`; a trial without
+   * it counts its train-stage wall seconds); no new batch starts after it.
+   */
+  trainCpuSeconds?: number;
   /** Optional cap on training images seen, summed over trials; no new batch starts after it. */
   images?: number;
 }

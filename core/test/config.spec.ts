@@ -93,13 +93,13 @@ describe('config: --set, --use and merging', () => {
 describe('config: core settings (zod schemas)', () => {
   it('budget: defaults, durations in several spellings, the path of a bad value', () => {
     expect(parseSetting(budgetSchema, {}, 'budget')).to.deep.equal({ candidates: 10 });
-    expect(parseSetting(budgetSchema, { candidates: 5, trained: 2, timeLimit: '1h30m', trainSeconds: 90, images: null }, 'budget'))
-      .to.deep.equal({ candidates: 5, trained: 2, timeLimit: 5400, trainSeconds: 90 });
+    expect(parseSetting(budgetSchema, { candidates: 5, trained: 2, timeLimit: '1h30m', trainSeconds: 90, trainCpuSeconds: '2m', images: null }, 'budget'))
+      .to.deep.equal({ candidates: 5, trained: 2, timeLimit: 5400, trainSeconds: 90, trainCpuSeconds: 120 });
     expect(parseDuration('2m', 'x')).to.equal(120);
     refuses(() => parseSetting(budgetSchema, { trained: 0 }, 'budget'), /^budget\.trained: expected a whole number of at least 1, got 0$/, 'COEX_BAD_SETTING');
     refuses(() => parseSetting(budgetSchema, { candidates: 2.5 }, 'budget'), /^budget\.candidates: expected a whole number of at least 1, got 2\.5$/);
     refuses(() => parseSetting(budgetSchema, { timeLimit: 'soon' }, 'budget'), /^budget\.timeLimit: expected a positive duration such as 90s, 30m, 2h or 1h30m, got "soon"$/);
-    refuses(() => parseSetting(budgetSchema, { candidatess: 3, trained: 0 }, 'budget'), /^budget: unknown setting "candidatess" \(did you mean "candidates"\?\); settings are candidates, trained, timeLimit, trainSeconds, images$/);
+    refuses(() => parseSetting(budgetSchema, { candidatess: 3, trained: 0 }, 'budget'), /^budget: unknown setting "candidatess" \(did you mean "candidates"\?\); settings are candidates, trained, timeLimit, trainSeconds, trainCpuSeconds, images$/);
     refuses(() => parseSetting(budgetSchema, 5, 'budget'), /^budget: expected a mapping \(candidates, trained, timeLimit\), got 5$/);
   });
 

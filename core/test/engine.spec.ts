@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as path from 'node:path';
 import { PluginError, UserError, definePlugin, z, type CoexEvent, type Trial } from '../src';
-import { Run, resolveConfig } from '../src/host';
+import { Run, resolveConfig, trainingSpent } from '../src/host';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures');
 const TINY = path.join(FIXTURES, 'presets', 'tiny.ts');
@@ -158,6 +158,21 @@ describe('engine: hooks and the loop', () => {
     const run = tinyRun({ sets: ['budget.trained=5'] });
     const summary = await run.execute();
     expect(summary.counts.trained).to.equal(5);
+  });
+
+  it('budget.trainCpuSeconds ends the run between batches once the trainers\' CPU seconds pass it', async () => {
+    // Every child costs 3 CPU seconds, a batch of 4 costs 12: 12 < 20 after batch 1, 24 >= 20 after batch 2.
+    const { summary, trials } = await runWith(hookPlugin('cpu', (ctx) => {
+      ctx.hooks.train.tapPromise('cpu', async () => ({ accuracy: 0.5, cpuSeconds: 3, backend: 'cpu' }));
+    }), ['budget.trainCpuSeconds=20', 'budget.candidates=40']);
+    expect(summary.counts.trained).to.equal(8);
+    expect(trainingSpent(trials).cpuSeconds).to.equal(24);
+  });
+
+  it('trainingSpent counts a trial without CPU seconds by its train-stage wall seconds', () => {
+    const trial = (train: number, training?: Trial['training']) => ({ timings: { train }, training, metrics: {} }) as unknown as Trial;
+    expect(trainingSpent([trial(2000, { accuracy: 0.5, cpuSeconds: 7 }), trial(1500), trial(500, { accuracy: 0.4 })]))
+      .to.deep.equal({ seconds: 4, cpuSeconds: 9, images: 0 });
   });
 
   it('cancellation stops cleanly and keeps what finished', async () => {

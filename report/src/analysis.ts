@@ -209,32 +209,40 @@ function scaler(input: ReportInput, objectives: readonly Objective[]) {
     reference[o.metric] = xs.length ? (o.goal === 'max' ? Math.min(...xs) : Math.max(...xs)) : NaN;
     ideal[o.metric] = xs.length ? (o.goal === 'max' ? Math.max(...xs) : Math.min(...xs)) : NaN;
   }
-  const scale = (t: Trial): number[] | undefined => {
+  return { reference, ideal, scale: objectiveScale({ objectives, reference, ideal }) };
+}
+
+/**
+ * A trained trial's objectives scaled to [0, 1] between a report's reference point (0) and ideal
+ * (1); undefined for a trial that is not done or lacks one of them (it is on no front).
+ */
+export function objectiveScale(hv: { objectives: readonly Objective[]; reference: Record<string, number>; ideal: Record<string, number> }): (t: Trial) => number[] | undefined {
+  const { objectives, reference, ideal } = hv;
+  return (t) => {
     if (t.status !== 'done' || !objectives.every((o) => finite(t.metrics[o.metric]))) return undefined;
     return objectives.map((o) => {
       const range = ideal[o.metric] - reference[o.metric];
       return range === 0 ? 1 : ((t.metrics[o.metric] as number) - reference[o.metric]) / range;
     });
   };
-  return { reference, ideal, scale };
 }
 
-/** Hypervolume of the running front after each trained child, in trial order. */
-function hypervolumeCurve(trials: readonly Trial[], scale: (t: Trial) => number[] | undefined, dims: number): number[] {
+/** Hypervolume of the running front after each trained child (done, failed or stopped), in trial order. */
+export function hypervolumeSteps(trials: readonly Trial[], scale: (t: Trial) => number[] | undefined, dims: number): { trial: Trial; hypervolume: number }[] {
   const maxObjectives: Objective[] = Array.from({ length: dims }, (_, i) => ({ metric: String(i), goal: 'max' }));
   const zero = new Array(dims).fill(0);
   let front: number[][] = [];
   let volume = 0;
-  const curve: number[] = [];
+  const steps: { trial: Trial; hypervolume: number }[] = [];
   for (const t of trials.filter(trained)) {
     const p = scale(t);
     if (p && !front.some((q) => q.every((v, i) => v >= p[i]))) {
       front = [...front.filter((q) => !q.every((v, i) => v <= p[i])), p];
       volume = hypervolume(front, zero, maxObjectives);
     }
-    curve.push(volume);
+    steps.push({ trial: t, hypervolume: volume });
   }
-  return curve;
+  return steps;
 }
 
 function bestAccuracy(trials: readonly Trial[]): number | null {
@@ -365,7 +373,7 @@ export function analyse(input: ReportInput, options: AnalysisOptions = {}): Repo
 
   const arms: ArmNumbers[] = input.arms.map((arm) => {
     const runs: RunNumbers[] = activeRuns(arm).map((run) => {
-      const curve = hypervolumeCurve(run.trials, scale, objectives.length);
+      const curve = hypervolumeSteps(run.trials, scale, objectives.length).map((step) => step.hypervolume);
       return {
         id: run.id,
         seed: run.seed,

@@ -49,3 +49,5 @@ export { describeDesign, describeNetwork } from '@coex/core/host';
 export type { ArmComparison, ArmNumbers, BestDesign, Comparison, CurvePoint, FrontPlane, HypervolumeNumbers, PlanePoint, RunNumbers } from './analysis';
 export type { ArmData, ReportInput, RunData } from './data';
 export * from './stats';
+export { costToReach, hypervolumeAt, hypervolumeByCost, meanCostCurve, type CostPoint, type MeanCostPoint } from './cost-curve';
+export { hypervolumeSteps, objectiveScale } from './analysis';

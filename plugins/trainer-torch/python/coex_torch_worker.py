@@ -11,6 +11,8 @@ one JSON object per line on stdin (requests) and stdout (replies); stderr is fre
   worker -> {"type": "result", "id": 7, "result": {...}}
          or {"type": "error", "id": 7, "name": "TimeLimitError", "message": "..."}
 
+Every reply also has "cpu": the process's CPU seconds so far (time.process_time()).
+
 The network is the one @coex/plugin-trainer-tfjs builds: per layer Conv2D (bias, TensorFlow "same"
 padding) -> ReLU -> BatchNorm, then Flatten -> Dense; Glorot-uniform kernels, zero biases; the same
 optimizers, learning-rate schedules and BatchNorm settings. End of stdin ends the worker at once,
@@ -41,6 +43,9 @@ class TrialError(Exception):
 
 
 def send(message):
+    # Every reply carries the process's CPU seconds so far (all threads, start-up included): Coex
+    # charges each child what the process used since the previous child's end (`cpuSeconds`).
+    message["cpu"] = time.process_time()
     sys.stdout.write(json.dumps(message, allow_nan=False) + "\n")
     sys.stdout.flush()
 

@@ -26,6 +26,11 @@ export interface TorchTrainingResult extends TrainingResult {
   epochs: number;
   steps: number;
   curve: CurvePoint[];
+  /**
+   * CPU seconds of the Python process for this child (all its threads; a new process's start-up
+   * included), from the process's own clock (time.process_time) at its last reply for the child.
+   */
+  cpuSeconds: number;
   /** The Python process that trained it (reused across children). */
   pid: number;
   torch: string;
@@ -157,12 +162,15 @@ export class TorchTrainer implements Trainer {
           });
         },
       );
+      const cpuSeconds = proc.takeCpuSeconds();
       if (!this.closed) this.idle.push(proc); // a trial that failed inside Python leaves the process usable
-      return { ...result, curve: (result.curve as CurvePoint[] | undefined) ?? curve, pid, torch } as TorchTrainingResult;
+      return { ...result, curve: (result.curve as CurvePoint[] | undefined) ?? curve, cpuSeconds, pid, torch } as TorchTrainingResult;
     } catch (error) {
+      // Charged to this child either way; a stopped child up to its last reply (the stop's point).
+      const cpuSeconds = proc.takeCpuSeconds();
       if (stoppedAt && !signal?.aborted) {
         const upTo = curve.slice(0, curve.indexOf(stoppedAt) + 1);
-        return { accuracy: stoppedAt.accuracy, loss: stoppedAt.loss, curve: upTo, backend: 'torch', stopped: true } as TorchTrainingResult;
+        return { accuracy: stoppedAt.accuracy, loss: stoppedAt.loss, curve: upTo, backend: 'torch', stopped: true, cpuSeconds } as TorchTrainingResult;
       }
       // Aborted, stopped by the hard limit or dead: gone for good. Failed inside Python: still usable.
       if (proc.alive && !this.closed) this.idle.push(proc);

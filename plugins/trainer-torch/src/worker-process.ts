@@ -24,11 +24,12 @@ export interface TrainMessage {
   saveDir?: string;
 }
 
-type Reply =
+type Reply = (
   | { type: 'ready'; pid: number; torch: string; python: string; threads: number }
   | { type: 'curve'; id: number; point: CurvePoint }
   | { type: 'result'; id: number; result: Record<string, unknown> }
-  | { type: 'error'; id: number; name: string; message: string };
+  | { type: 'error'; id: number; name: string; message: string }
+) & { /** The process's CPU seconds so far (every reply carries it). */ cpu?: number };
 
 /** An error with the name the worker gave it (TimeLimitError, NonFiniteLossError, ...) or AbortError. */
 export function namedError(name: string, message: string): Error {
@@ -53,6 +54,9 @@ export class TorchProcess {
   private job?: Job;
   private exited?: string;
   private killed = false;
+  /** CPU seconds of the process at its latest reply, and the part of them already charged to children. */
+  private cpuReported = 0;
+  private cpuCharged = 0;
 
   constructor(command: string, env: NodeJS.ProcessEnv) {
     this.child = spawn(command, ['-u', WORKER_SCRIPT], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -65,6 +69,7 @@ export class TorchProcess {
       createInterface({ input: this.child.stdout }).on('line', (line) => {
         const reply = parseReply(line);
         if (!reply) return void this.stderr.push(`(stdout) ${line}`);
+        if (typeof reply.cpu === 'number' && Number.isFinite(reply.cpu)) this.cpuReported = reply.cpu;
         if (reply.type === 'ready') resolve({ pid: reply.pid, torch: reply.torch });
         else this.onReply(reply);
       });
@@ -95,6 +100,17 @@ export class TorchProcess {
       this.job = { id: message.id, onCurve, resolve, reject };
       this.child.stdin.write(`${JSON.stringify(message)}\n`);
     });
+  }
+
+  /**
+   * CPU seconds the process used since the previous call (since it started, at the first call:
+   * a child that needed a new process pays its start-up), as of its latest reply. The trainer
+   * calls it once per child, when the child ends.
+   */
+  takeCpuSeconds(): number {
+    const used = this.cpuReported - this.cpuCharged;
+    this.cpuCharged = this.cpuReported;
+    return used;
   }
 
   /** Stops the process (SIGTERM, then SIGKILL); a trial in flight is rejected with `reason`. */

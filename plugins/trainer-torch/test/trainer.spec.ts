@@ -54,11 +54,29 @@ describe('trainer-torch', function () {
     const t = trainer();
     const runs: TorchTrainingResult[] = [];
     for (const seed of [5, 5, 6]) runs.push(await t.train({ seq: seed, seed, architecture: ARCH }));
-    const outcome = (r: (typeof runs)[number]) => ({ ...r, seconds: 0, imagesPerSecond: 0 });
+    const outcome = (r: (typeof runs)[number]) => ({ ...r, seconds: 0, imagesPerSecond: 0, cpuSeconds: 0 });
     expect(outcome(runs[1])).to.deep.equal(outcome(runs[0]));
     expect(runs[2].lossCurve).to.not.deep.equal(runs[0].lossCurve);
     expect(new Set(runs.map((r) => r.pid)).size, 'one Python process').to.equal(1);
     expect(t.pids()).to.deep.equal([runs[0].pid]);
+  });
+
+  it('charges each child the CPU seconds its process used for it (start-up to the first); together they are the process\'s CPU time', async function () {
+    if (!fs.existsSync('/proc/self/stat')) this.skip();
+    const t = trainer({ epochs: 2 });
+    // The same small child twice, then one with 16x the filters (about 100x the convolution work).
+    const wide = chainCnn([[3, 64, 1], [3, 64, 2]], { height: 8, width: 8, channels: 3 }, 4);
+    const runs: TorchTrainingResult[] = [];
+    for (const [seq, architecture] of [ARCH, ARCH, wide].entries()) runs.push(await t.train({ seq, seed: 1, architecture }));
+    expect(new Set(runs.map((r) => r.pid)).size, 'one Python process').to.equal(1);
+    const [first, second, third] = runs.map((r) => r.cpuSeconds);
+    for (const cpu of [first, second, third]) expect(cpu).to.be.a('number').and.above(0);
+    expect(first, 'the first child pays the start-up (importing torch)').to.be.above(second);
+    expect(third, 'the wider child').to.be.above(second);
+    // utime + stime of the process, in USER_HZ (100 a second on Linux): the idle process has used no CPU since its last reply.
+    const fields = fs.readFileSync(`/proc/${runs[0].pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const processCpu = (Number(fields[11]) + Number(fields[12])) / 100;
+    expect(first + second + third).to.be.closeTo(processCpu, 0.1);
   });
 
   it('an abort mid-training ends the child and its process; the next child trains in a new one', async () => {
@@ -88,6 +106,7 @@ describe('trainer-torch', function () {
     expect(stopped.stopped).to.equal(true);
     expect(stopped.curve.map((p) => p.epoch)).to.deep.equal([1]);
     expect(stopped.accuracy).to.equal(stopped.curve[0].accuracy);
+    expect(stopped.cpuSeconds, 'charged up to the stop').to.be.a('number').and.above(0);
     expect(asked[0]).to.equal(1);
     const next = await t.train({ seq: 6, seed: 1, architecture: ARCH });
     expect(next.stopped).to.equal(undefined);
