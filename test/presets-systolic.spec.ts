@@ -24,7 +24,13 @@ describe('systolic-array presets', function () {
     expect(accOnly.spec).to.deep.equal({});
     expect(accOnly.plugins.find((p) => p.name === '@coex/plugin-spec-report')!.options).to.include({ minThroughput: 1500 });
 
-    for (const p of ['co-exploration-systolic', 'hw-aware-nas-systolic', 'accuracy-only-nas-systolic']) {
+    // The systolic counterpart of co-exploration-guided: the array tuned per network, same cap.
+    const guided = resolveConfig({ preset: 'co-exploration-systolic-guided' }).config;
+    expect(hardwareOf('co-exploration-systolic-guided').options).to.include({ mode: 'tune', maxPEs: 1024, maxSramKB: 192, bandwidth: 8 });
+    expect(guided.spec).to.deep.equal({ minThroughput: 1500 });
+    expect(guided.plugins.map((p) => p.name)).to.include.members(['@coex/plugin-scheduler-asha', '@coex/plugin-predictor-ensemble']);
+
+    for (const p of ['co-exploration-systolic', 'co-exploration-systolic-guided', 'hw-aware-nas-systolic', 'accuracy-only-nas-systolic']) {
       const quick = resolveConfig({ preset: `${p}-quick` }).config.plugins.find((x) => x.role === 'dataset')!;
       expect(quick.name, p).to.equal('@coex/plugin-dataset-mnist');
       expect(hardwareOf(`${p}-quick`).options, p).to.deep.equal(hardwareOf(p).options);
