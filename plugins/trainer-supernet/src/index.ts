@@ -7,12 +7,13 @@ import { definePlugin, finalizeCandidates, finalizeTrials } from '@coex/core';
 import { PLUGIN_NAME, PLUGIN_VERSION, supernetOptionsSchema, type SupernetOptions } from './options';
 import { SupernetTrainer } from './trainer';
 
-export { PLUGIN_NAME, supernetOptionsSchema } from './options';
+export { BATCH_NORM_MODES, PLUGIN_NAME, perWidthNorm, recalibrates, supernetOptionsSchema } from './options';
+export type { BatchNormMode } from './options';
 export type { SupernetOptions, SupernetOptionsInput } from './options';
 export { SupernetTrainer, CHECKPOINT_FILE } from './trainer';
 export type { SupernetTrainerSettings, SupernetTrainingResult } from './trainer';
-export { buildSupernet, disposeSupernet, finalResolutions, gradientsToSupernet, sliceSubnetwork } from './supernet';
-export type { Supernet, SupernetShape, Subnetwork } from './supernet';
+export { buildSupernet, disposeSupernet, finalResolutions, gradientsToSupernet, normFor, sliceSubnetwork } from './supernet';
+export type { Supernet, SupernetShape, Subnetwork, SuperNorm } from './supernet';
 export { trainSupernet, plannedSteps } from './train';
 export type { SupernetTrainingRequest, SupernetTrainingSummary } from './train';
 export { calibrationBatches, recalibrate, scoreSubnetwork } from './score';

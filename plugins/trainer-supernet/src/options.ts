@@ -7,6 +7,12 @@ import { SUPERNET_OPTIMIZERS } from './optimizer';
 export const PLUGIN_NAME = '@coex/plugin-trainer-supernet';
 export const { version: PLUGIN_VERSION } = require('../package.json') as { version: string };
 
+export const BATCH_NORM_MODES = ['recalibrate', 'per-width', 'per-width-recalibrate'] as const;
+export type BatchNormMode = (typeof BATCH_NORM_MODES)[number];
+/** Whether a mode holds one BatchNorm per filter count, and whether its scores recalibrate statistics. */
+export const perWidthNorm = (mode: BatchNormMode) => mode !== 'recalibrate';
+export const recalibrates = (mode: BatchNormMode) => mode !== 'per-width';
+
 const positiveInts = listOption(z.coerce.number().int().positive());
 
 export const supernetOptionsSchema = z.object({
@@ -32,6 +38,15 @@ export const supernetOptionsSchema = z.object({
   /** Layer positions of the supernet; default: the depth of the first candidate. */
   depth: z.number().int().min(1).optional(),
   batchNormEpsilon: z.number().positive().default(1e-3),
+  /**
+   * `recalibrate`: one BatchNorm shared by every width (sliced on f), its statistics recalibrated
+   * per scored subnetwork; `per-width`: one BatchNorm (gamma, beta, moving statistics) per filter
+   * count, whose training statistics a score uses as they are; `per-width-recalibrate`: per-width
+   * gamma and beta, statistics recalibrated.
+   */
+  batchNorm: z.enum(BATCH_NORM_MODES).default('recalibrate'),
+  /** Per-width BatchNorm: momentum of the moving statistics (Keras convention, as trainer-tfjs). */
+  batchNormMomentum: z.number().min(0).max(1).default(0.9),
   /** BatchNorm statistics of each scored subnetwork come from this many training batches. */
   recalibrationBatches: z.number().int().min(1).default(4),
   /** Validation images a candidate is scored on; default: the whole validation split. */

@@ -1,10 +1,11 @@
 // Scoring a candidate: cut its subnetwork from the supernet, recalibrate its BatchNorm statistics
 // on a few training batches (the statistics the supernet saw in training mix every subnetwork's,
-// so each subnetwork gets its own), then validation accuracy in inference mode.
+// so each subnetwork gets its own) unless per-width BatchNorm's stored ones are used, then
+// validation accuracy in inference mode.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, deriveSeed, type ChainCnnArchitecture, type DataSplit, type DatasetSplits } from '@coex/core';
 import { batchOf, evaluate, forwardTrain } from '@coex/plugin-trainer-tfjs/fast-path';
-import { disposeSubnetwork, sliceSubnetwork, type Subnetwork, type Supernet } from './supernet';
+import { disposeSubnetwork, sliceSubnetwork, unbiasedVariance, type Subnetwork, type Supernet } from './supernet';
 
 /** The training images BatchNorm is recalibrated on: the same batches for every candidate. */
 export function calibrationBatches(data: DatasetSplits, seed: number, batches: number, batchSize: number): { x: tf.Tensor4D; y: tf.Tensor1D }[] {
@@ -24,11 +25,9 @@ export function recalibrate(sub: Subnetwork, batches: readonly { x: tf.Tensor4D 
     const acc = blocks.map(() => ({ mean: tf.scalar(0) as tf.Tensor, variance: tf.scalar(0) as tf.Tensor }));
     for (const { x } of batches) {
       const forward = forwardTrain(sub.net, x);
-      forward.batchStats.forEach(({ mean, variance }, i) => {
-        const [n, h, w] = forward.caches[i].y.shape;
-        const m = n * h * w;
+      forward.batchStats.forEach(({ mean }, i) => {
         acc[i].mean = tf.add(acc[i].mean, tf.div(mean, batches.length));
-        acc[i].variance = tf.add(acc[i].variance, tf.div(tf.mul(variance, m / Math.max(m - 1, 1)), batches.length));
+        acc[i].variance = tf.add(acc[i].variance, tf.div(unbiasedVariance(forward, i), batches.length));
       });
     }
     return acc.flatMap((a) => [a.mean, a.variance]);
@@ -51,18 +50,22 @@ export interface SupernetScore {
   loss: number;
 }
 
-/** Inherit the weights, recalibrate BatchNorm, score on the validation split. */
+/**
+ * Inherit the weights, recalibrate BatchNorm on `calibration` (undefined: keep per-width
+ * BatchNorm's moving statistics), score on the validation split.
+ */
 export function scoreSubnetwork(
   supernet: Supernet,
   arch: ChainCnnArchitecture,
-  calibration: readonly { x: tf.Tensor4D }[],
+  calibration: readonly { x: tf.Tensor4D }[] | undefined,
   validation: DataSplit,
   shape: DatasetSplits['shape'],
   evalBatchSize: number,
 ): SupernetScore {
+  if (!calibration && !supernet.shape.perWidthNorm) throw new Error('scoreSubnetwork: a shared BatchNorm needs calibration batches');
   const sub = sliceSubnetwork(supernet, arch);
   try {
-    recalibrate(sub, calibration);
+    if (calibration) recalibrate(sub, calibration);
     return evaluate(sub.net, validation, shape, evalBatchSize);
   } finally {
     disposeSubnetwork(sub);

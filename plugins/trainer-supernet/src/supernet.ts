@@ -4,13 +4,16 @@
 // input channels, and the layer's stride is applied when it runs (weights do not depend on it).
 // The classifier flattens [h, w, f], so it cannot be shared across final resolutions: there is one
 // dense head per reachable final resolution, stored as [h, w, F, classes] and sliced on f.
+// BatchNorm is shared (one gamma/beta of F channels, sliced on f; statistics recalibrated per
+// subnetwork when it is scored) or per width (one gamma, beta and pair of moving statistics per
+// filter count, updated in training by the subnetworks that use that width).
 //
 // A subnetwork is a ChainNetwork of sliced tensors, so trainer-tfjs's hand-written forward and
 // backward passes run on it unchanged; `gradientsToSupernet` pads each sliced gradient back into
 // its weight's full shape, so gradients land in the sliced part only.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, UserError, deriveSeed, type ChainCnnArchitecture, type InputShape } from '@coex/core';
-import type { ChainNetwork, ConvBlock, ExplicitPadding } from '@coex/plugin-trainer-tfjs/fast-path';
+import type { ChainNetwork, ConvBlock, ExplicitPadding, ForwardResult } from '@coex/plugin-trainer-tfjs/fast-path';
 import { PLUGIN_NAME } from './options';
 
 /** What fixes the supernet's weights: the data's shape, the layer positions and the largest choice. */
@@ -22,13 +25,23 @@ export interface SupernetShape {
   maxFilters: number;
   /** Stride choices: they decide which final resolutions need a head. */
   strides: number[];
+  /** Per-width BatchNorm: the filter counts that have their own; absent, one BatchNorm shared by every width. */
+  perWidthNorm?: number[];
+}
+
+/** A BatchNorm's parameters; the moving statistics exist only per width (shared ones are recalibrated per subnetwork). */
+export interface SuperNorm {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  movingMean?: tf.Variable;
+  movingVariance?: tf.Variable;
 }
 
 export interface SuperLayer {
   kernel: tf.Variable;
   bias: tf.Variable;
-  gamma: tf.Variable;
-  beta: tf.Variable;
+  /** By width: one entry (the largest width, sliced on f) when shared, one per filter count when per width. */
+  norms: Map<number, SuperNorm>;
 }
 
 export interface SuperHead {
@@ -41,8 +54,10 @@ export interface Supernet {
   layers: SuperLayer[];
   /** Per final resolution "HxW". */
   heads: Map<string, SuperHead>;
-  /** Every variable, in a fixed order (optimizer state and checkpoints follow it). */
+  /** Every trainable variable, in a fixed order (optimizer state and checkpoints follow it). */
   variables: tf.Variable[];
+  /** Per-width BatchNorm's moving statistics (empty when shared): in checkpoints, not in the optimizer. */
+  statistics: tf.Variable[];
   epsilon: number;
 }
 
@@ -59,6 +74,8 @@ export interface Subnetwork {
   /** trainer-tfjs's network view; its tensors are slices of the supernet's variables. */
   net: ChainNetwork;
   origins: Map<tf.Tensor, SliceOrigin>;
+  /** Each block's BatchNorm in the supernet (per-width training updates its moving statistics). */
+  norms: SuperNorm[];
 }
 
 export const headKey = (h: number, w: number) => `${h}x${w}`;
@@ -91,16 +108,33 @@ function glorot(seed: number, shape: number[], fanIn: number, fanOut: number): t
   return tf.tensor(values, shape);
 }
 
+/** Gamma 1 and beta 0 of f channels (and moving mean 0, variance 1 when per width), named under `name`. */
+function norm(f: number, name: string, perWidth: boolean): SuperNorm {
+  const gamma = tf.variable(tf.ones([f]), true, `${name}/gamma`);
+  const beta = tf.variable(tf.zeros([f]), true, `${name}/beta`);
+  if (!perWidth) return { gamma, beta };
+  return { gamma, beta, movingMean: tf.variable(tf.zeros([f]), false, `${name}/moving_mean`), movingVariance: tf.variable(tf.ones([f]), false, `${name}/moving_variance`) };
+}
+
+/** The BatchNorm that layer position `i` uses with f filters. */
+export function normFor(supernet: Supernet, i: number, f: number): SuperNorm {
+  const found = supernet.layers[i].norms.get(supernet.shape.perWidthNorm ? f : supernet.shape.maxFilters);
+  if (!found) throw new Error(`${PLUGIN_NAME}: no per-width BatchNorm for ${f} filters at layer ${i}`);
+  return found;
+}
+
 /** Builds the supernet with seeded Glorot-uniform kernels, zero biases, gamma 1 and beta 0. */
 export function buildSupernet(shape: SupernetShape, seed: number, epsilon: number): Supernet {
   const { maxKernel: K, maxFilters: F } = shape;
   const layers = Array.from({ length: shape.depth }, (_, i): SuperLayer => {
     const cin = i === 0 ? shape.input.channels : F;
+    const norms = shape.perWidthNorm
+      ? new Map([...new Set(shape.perWidthNorm)].sort((a, b) => a - b).map((f) => [f, norm(f, `supernet/bn${i}/w${f}`, true)]))
+      : new Map([[F, norm(F, `supernet/bn${i}`, false)]]);
     return {
       kernel: tf.variable(glorot(deriveSeed(seed, 'supernet', 'layer', i), [K, K, cin, F], K * K * cin, K * K * F), true, `supernet/conv${i}/kernel`),
       bias: tf.variable(tf.zeros([F]), true, `supernet/conv${i}/bias`),
-      gamma: tf.variable(tf.ones([F]), true, `supernet/bn${i}/gamma`),
-      beta: tf.variable(tf.zeros([F]), true, `supernet/bn${i}/beta`),
+      norms,
     };
   });
   const heads = new Map<string, SuperHead>();
@@ -111,12 +145,17 @@ export function buildSupernet(shape: SupernetShape, seed: number, epsilon: numbe
       bias: tf.variable(tf.zeros([shape.classes]), true, `supernet/head${key}/bias`),
     });
   }
-  const variables = [...layers.flatMap((l) => [l.kernel, l.bias, l.gamma, l.beta]), ...[...heads.values()].flatMap((h) => [h.kernel, h.bias])];
-  return { shape, layers, heads, variables, epsilon };
+  const norms = layers.flatMap((l) => [...l.norms.values()]);
+  const variables = [
+    ...layers.flatMap((l) => [l.kernel, l.bias, ...[...l.norms.values()].flatMap((n) => [n.gamma, n.beta])]),
+    ...[...heads.values()].flatMap((h) => [h.kernel, h.bias]),
+  ];
+  const statistics = norms.flatMap((n) => (n.movingMean && n.movingVariance ? [n.movingMean, n.movingVariance] : []));
+  return { shape, layers, heads, variables, statistics, epsilon };
 }
 
 export function disposeSupernet(supernet: Supernet): void {
-  tf.dispose(supernet.variables);
+  tf.dispose([...supernet.variables, ...supernet.statistics]);
 }
 
 function samePadding(h: number, w: number, c: number, kernel: number, filters: number, stride: number): ExplicitPadding {
@@ -141,13 +180,17 @@ export function checkFits(supernet: Supernet, arch: ChainCnnArchitecture): void 
       throw new UserError(`${where}: layer ${i} of the candidate (kernel ${l.kernel}, ${l.filters} filters) is larger than the supernet's ` +
         `(kernel ${shape.maxKernel}, ${shape.maxFilters} filters); set trainer.kernels and trainer.filters to the space's choices`);
     }
+    if (shape.perWidthNorm && !shape.perWidthNorm.includes(l.filters)) {
+      throw new UserError(`${where}: layer ${i} of the candidate has ${l.filters} filters; per-width BatchNorm (trainer.batchNorm) holds ` +
+        `${shape.perWidthNorm.join(', ')}; set trainer.filters to the space's choices`);
+    }
   });
 }
 
 /**
  * The subnetwork of `arch`: slices of the supernet's weights (call inside tf.tidy, or dispose the
- * slices with disposeSubnetwork). BatchNorm's moving statistics start at mean 0, variance 1 and
- * are set by recalibration before inference.
+ * slices with disposeSubnetwork). BatchNorm's moving statistics are copies of the per-width ones,
+ * or, when BatchNorm is shared, start at mean 0, variance 1 and are set by recalibration.
  */
 export function sliceSubnetwork(supernet: Supernet, arch: ChainCnnArchitecture): Subnetwork {
   checkFits(supernet, arch);
@@ -159,19 +202,22 @@ export function sliceSubnetwork(supernet: Supernet, arch: ChainCnnArchitecture):
   };
   const K = supernet.shape.maxKernel;
   let [h, w, c] = [arch.input.height, arch.input.width, arch.input.channels];
+  const norms: SuperNorm[] = [];
   const blocks = arch.layers.map((layer, i): ConvBlock => {
     const sl = supernet.layers[i];
     const { kernel: k, filters: f, stride } = layer;
+    const bn = normFor(supernet, i, f);
+    norms.push(bn);
     const o = Math.floor((K - k) / 2);
     const [oh, ow] = [Math.ceil(h / stride), Math.ceil(w / stride)];
     const block = {
       index: i,
       kernel: cut(sl.kernel, [o, o, 0, 0], [k, k, c, f]),
       bias: cut(sl.bias, [0], [f]),
-      gamma: cut(sl.gamma, [0], [f]),
-      beta: cut(sl.beta, [0], [f]),
-      movingMean: tf.zeros([f]),
-      movingVariance: tf.ones([f]),
+      gamma: cut(bn.gamma, [0], [f]),
+      beta: cut(bn.beta, [0], [f]),
+      movingMean: bn.movingMean ? tf.clone(bn.movingMean) : tf.zeros([f]),
+      movingVariance: bn.movingVariance ? tf.clone(bn.movingVariance) : tf.ones([f]),
       stride,
       pad: samePadding(h, w, c, k, f, stride),
       inShape: [h, w, c],
@@ -188,7 +234,28 @@ export function sliceSubnetwork(supernet: Supernet, arch: ChainCnnArchitecture):
   const denseBias = cut(head.bias, [0], [supernet.shape.classes]);
   const trainable = [...blocks.flatMap((b) => [b.kernel, b.bias, b.gamma, b.beta]), denseKernel, denseBias] as tf.Variable[];
   const net = { blocks, denseKernel, denseBias, epsilon: supernet.epsilon, trainable } as unknown as ChainNetwork;
-  return { architecture: arch, net, origins };
+  return { architecture: arch, net, origins, norms };
+}
+
+/** Block i's batch variance, unbiased (over N * H * W values per channel), as moving variances estimate it. */
+export function unbiasedVariance(forward: ForwardResult, i: number): tf.Tensor {
+  const [n, h, w] = forward.caches[i].y.shape;
+  const m = n * h * w;
+  return tf.mul(forward.batchStats[i].variance, m / Math.max(m - 1, 1));
+}
+
+/**
+ * Per-width BatchNorm: moves each block's moving statistics towards the batch's (the variance
+ * unbiased), as trainer-tfjs's training does, with `rate` = 1 - momentum. Call inside tf.tidy.
+ */
+export function updateMovingStatistics(sub: Subnetwork, forward: ForwardResult, rate: number): void {
+  sub.norms.forEach((bn, i) => {
+    if (!bn.movingMean || !bn.movingVariance) return;
+    const { mean } = forward.batchStats[i];
+    const unbiased = unbiasedVariance(forward, i);
+    bn.movingMean.assign(tf.add(bn.movingMean, tf.mul(tf.sub(mean, bn.movingMean), rate)));
+    bn.movingVariance.assign(tf.add(bn.movingVariance, tf.mul(tf.sub(unbiased, bn.movingVariance), rate)));
+  });
 }
 
 /** Frees a subnetwork's slices and statistics made outside tf.tidy. */

@@ -21,7 +21,7 @@ import { readCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoi
 import { PLUGIN_NAME, type SupernetOptions } from './options';
 import { SupernetOptimizer } from './optimizer';
 import { sandwich } from './sampling';
-import { gradientsToSupernet, sliceSubnetwork, type Supernet } from './supernet';
+import { gradientsToSupernet, sliceSubnetwork, updateMovingStatistics, type Supernet } from './supernet';
 
 export interface SupernetTrainingRequest {
   supernet: Supernet;
@@ -72,6 +72,7 @@ function trainStep(request: SupernetTrainingRequest, optimizer: SupernetOptimize
       const out = tf.tidy(() => {
         const sub = sliceSubnetwork(supernet, arch);
         const forward = forwardTrain(sub.net, x);
+        updateMovingStatistics(sub, forward, 1 - options.batchNormMomentum);
         const { loss, dLogits } = teacher ? softTargetLoss(forward.logits, teacher) : softmaxCrossEntropy(forward.logits, y);
         const local = new Map<tf.Variable, tf.Tensor>();
         gradientsToSupernet(sub, backward(sub.net, forward, dLogits), local);
@@ -106,7 +107,7 @@ export function plannedSteps(options: Pick<SupernetOptions, 'epochs' | 'batchSiz
 
 function save(request: SupernetTrainingRequest, optimizer: SupernetOptimizer, meta: CheckpointMeta): void {
   const tensors = onBackend(request.backend, () => [
-    ...request.supernet.variables.map((v) => ({ name: v.name, shape: v.shape, values: v.dataSync() as Float32Array })),
+    ...[...request.supernet.variables, ...request.supernet.statistics].map((v) => ({ name: v.name, shape: v.shape, values: v.dataSync() as Float32Array })),
     ...optimizer.state(),
   ]);
   writeCheckpoint(request.checkpointFile, meta, tensors);
@@ -134,7 +135,7 @@ export async function trainSupernet(request: SupernetTrainingRequest): Promise<S
       }
       const byName = new Map(checkpoint.tensors.map((t) => [t.name, t]));
       on(() => {
-        for (const v of supernet.variables) {
+        for (const v of [...supernet.variables, ...supernet.statistics]) {
           const saved = byName.get(v.name);
           if (!saved) throw new UserError(`${PLUGIN_NAME}: the supernet checkpoint ${request.checkpointFile} lacks ${v.name}; delete it to train again`);
           tf.tidy(() => v.assign(tf.tensor(saved.values, saved.shape)));

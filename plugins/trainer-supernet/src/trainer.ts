@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { asChainCnn, checkDataFits, onBackend, prepareBackend, resolveTrainerOptions, TfjsTrainer, type BackendChoice } from '@coex/plugin-trainer-tfjs/fast-path';
 import type { ChainCnnArchitecture, Dataset, DatasetSplits, Trainer, TrainingResult, TrainRequest } from '@coex/core';
-import { PLUGIN_NAME, type SupernetOptions } from './options';
+import { PLUGIN_NAME, perWidthNorm, recalibrates, type SupernetOptions } from './options';
 import { calibrationBatches, firstImages, scoreSubnetwork } from './score';
 import { buildSupernet, disposeSupernet, type Supernet, type SupernetShape } from './supernet';
 import { trainSupernet, type SupernetTrainingSummary } from './train';
@@ -37,7 +37,8 @@ export interface SupernetTrainerSettings {
 interface ReadySupernet {
   supernet: Supernet;
   summary: SupernetTrainingSummary;
-  calibration: { x: tf.Tensor4D; y: tf.Tensor1D }[];
+  /** Undefined with per-width BatchNorm's stored statistics. */
+  calibration?: { x: tf.Tensor4D; y: tf.Tensor1D }[];
 }
 
 /** Parameters of a chain CNN (conv, BatchNorm's gamma and beta, dense), as trainer-tfjs counts them. */
@@ -82,12 +83,18 @@ export class SupernetTrainer implements Trainer {
   /** The supernet's shape for the run's first candidate. */
   shapeFor(arch: ChainCnnArchitecture): SupernetShape {
     const o = this.options;
-    return { input: arch.input, classes: arch.classes, depth: o.depth ?? arch.layers.length, maxKernel: Math.max(...o.kernels), maxFilters: Math.max(...o.filters), strides: o.strides };
+    return {
+      input: arch.input, classes: arch.classes, depth: o.depth ?? arch.layers.length, maxKernel: Math.max(...o.kernels), maxFilters: Math.max(...o.filters), strides: o.strides,
+      ...(perWidthNorm(o.batchNorm) ? { perWidthNorm: o.filters } : {}),
+    };
   }
 
   /** What the trained weights depend on: a checkpoint made with anything else is refused. */
   fingerprint(shape: SupernetShape, data: DatasetSplits): string {
-    const { finalizeTopK: _k, standAlone: _s, saveDir: _d, evalBatchSize: _e, scoreImages: _i, recalibrationBatches: _r, checkpointDir: _c, backend: _b, ...training } = this.options;
+    // BatchNorm's mode is in the shape (per width or shared) and in scoring (recalibrated or not); its momentum matters per width only.
+    const { finalizeTopK: _k, standAlone: _s, saveDir: _d, evalBatchSize: _e, scoreImages: _i, recalibrationBatches: _r, checkpointDir: _c, backend: _b,
+      batchNorm, batchNormMomentum, ...rest } = this.options;
+    const training = perWidthNorm(batchNorm) ? { ...rest, batchNormMomentum } : rest;
     return JSON.stringify({ shape, training, seed: this.settings.seed, data: { name: data.name, train: data.train.count, validation: data.validation.count } });
   }
 
@@ -106,7 +113,9 @@ export class SupernetTrainer implements Trainer {
         if (summary.resumedFrom < summary.totalSteps) {
           this.settings.log?.(`${PLUGIN_NAME}: supernet trained, ${summary.steps} steps in ${summary.trainSeconds.toFixed(1)} s (checkpoint ${this.checkpointFile})`);
         }
-        const calibration = onBackend(backend.name, () => calibrationBatches(data, this.settings.seed, this.options.recalibrationBatches, this.options.batchSize));
+        const calibration = recalibrates(this.options.batchNorm)
+          ? onBackend(backend.name, () => calibrationBatches(data, this.settings.seed, this.options.recalibrationBatches, this.options.batchSize))
+          : undefined;
         return { supernet, summary, calibration };
       } catch (error) {
         onBackend(backend.name, () => disposeSupernet(supernet));
@@ -152,6 +161,6 @@ export class SupernetTrainer implements Trainer {
     if (!ready) return;
     const loaded = await ready.catch(() => undefined);
     const backend = await this.backend;
-    if (loaded && backend) onBackend(backend.name, () => { disposeSupernet(loaded.supernet); tf.dispose(loaded.calibration.flatMap((b) => [b.x, b.y])); });
+    if (loaded && backend) onBackend(backend.name, () => { disposeSupernet(loaded.supernet); tf.dispose((loaded.calibration ?? []).flatMap((b) => [b.x, b.y])); });
   }
 }

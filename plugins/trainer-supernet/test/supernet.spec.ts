@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@coex/core';
 import { chainCnn } from '@coex/kit-chain-cnn';
 import { backward, buildChainModel, forwardInfer, forwardTrain, softmaxCrossEntropy } from '@coex/plugin-trainer-tfjs/fast-path';
-import { buildSupernet, disposeSupernet, finalResolutions, gradientsToSupernet, sliceSubnetwork, type Supernet } from '../src/supernet';
+import { buildSupernet, disposeSupernet, finalResolutions, gradientsToSupernet, normFor, sliceSubnetwork, type Supernet } from '../src/supernet';
 import { TINY, useWasm } from './helpers';
 
 const ARCH = chainCnn([[3, 4, 2], [5, 6, 1], [1, 2, 2]], TINY.input, TINY.classes);
@@ -30,6 +30,14 @@ function centreCut(values: Float32Array, [K, , Cin, F]: number[], k: number, cin
 
 /** Loads a subnetwork's weights, cut in plain JS, into trainer-tfjs's stand-alone model. */
 function standAloneWith(supernet: Supernet, moving: { mean: Float32Array; variance: Float32Array }[]) {
+  return standAloneFrom(supernet, (i, f) => {
+    const bn = normFor(supernet, i, f);
+    return { gamma: (bn.gamma.dataSync() as Float32Array).slice(0, f), beta: (bn.beta.dataSync() as Float32Array).slice(0, f), ...moving[i] };
+  });
+}
+
+/** trainer-tfjs's stand-alone model of ARCH with the supernet's kernels, biases and heads, and BatchNorm from `norm(layer, filters)`. */
+function standAloneFrom(supernet: Supernet, norm: (i: number, f: number) => { gamma: Float32Array; beta: Float32Array; mean: Float32Array; variance: Float32Array }) {
   const chain = buildChainModel(ARCH, { seed: 1, batchNormMomentum: 0.9, batchNormEpsilon: supernet.epsilon });
   let c = TINY.input.channels;
   let [h, w] = [TINY.input.height, TINY.input.width];
@@ -38,10 +46,11 @@ function standAloneWith(supernet: Supernet, moving: { mean: Float32Array; varian
     const b = chain.net.blocks[i];
     b.kernel.assign(tf.tensor4d(centreCut(sl.kernel.dataSync() as Float32Array, sl.kernel.shape, l.kernel, c, l.filters), [l.kernel, l.kernel, c, l.filters]));
     b.bias.assign(tf.tensor1d((sl.bias.dataSync() as Float32Array).slice(0, l.filters)));
-    b.gamma.assign(tf.tensor1d((sl.gamma.dataSync() as Float32Array).slice(0, l.filters)));
-    b.beta.assign(tf.tensor1d((sl.beta.dataSync() as Float32Array).slice(0, l.filters)));
-    b.movingMean.assign(tf.tensor1d(moving[i].mean));
-    b.movingVariance.assign(tf.tensor1d(moving[i].variance));
+    const bn = norm(i, l.filters);
+    b.gamma.assign(tf.tensor1d(bn.gamma));
+    b.beta.assign(tf.tensor1d(bn.beta));
+    b.movingMean.assign(tf.tensor1d(bn.mean));
+    b.movingVariance.assign(tf.tensor1d(bn.variance));
     c = l.filters;
     [h, w] = [Math.ceil(h / l.stride), Math.ceil(w / l.stride)];
   });
@@ -58,10 +67,11 @@ function standAloneWith(supernet: Supernet, moving: { mean: Float32Array; varian
   return chain;
 }
 
-/** Non-trivial biases, gammas and betas, so that slicing them is tested too. */
+/** Non-trivial biases, gammas and betas (and per-width statistics, variances positive), so that slicing them is tested too. */
 function randomise(supernet: Supernet, seed: number): void {
   const rng = new Rng(seed);
   for (const v of supernet.variables) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => rng.float() - 0.3), v.shape));
+  for (const v of supernet.statistics) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => 0.5 + rng.float()), v.shape));
 }
 
 describe('trainer-supernet: sliced subnetworks', () => {
@@ -103,6 +113,45 @@ describe('trainer-supernet: sliced subnetworks', () => {
     }
   });
 
+  it('with per-width BatchNorm, gives the outputs of a stand-alone network with that width\'s gamma, beta and moving statistics', () => {
+    const supernet = buildSupernet({ ...TINY, perWidthNorm: [2, 4, 6] }, 3, 1e-3);
+    try {
+      randomise(supernet, 13);
+      // Every width of every layer has its own BatchNorm; the shared one does not exist.
+      expect(supernet.layers.map((l) => [...l.norms.keys()])).to.deep.equal([[2, 4, 6], [2, 4, 6], [2, 4, 6]]);
+      expect(supernet.statistics.map((v) => v.name)).to.include('supernet/bn1/w6/moving_variance');
+      expect(supernet.variables.map((v) => v.name)).to.include('supernet/bn0/w4/gamma').and.not.to.include('supernet/bn0/gamma');
+      const { x, y } = batch(3);
+      const values = (t: tf.Tensor) => t.dataSync() as Float32Array;
+      const chain = standAloneFrom(supernet, (i, f) => {
+        const bn = supernet.layers[i].norms.get(f)!;
+        return { gamma: values(bn.gamma), beta: values(bn.beta), mean: values(bn.movingMean!), variance: values(bn.movingVariance!) };
+      });
+      // The sliced subnetwork carries the width's stored statistics: no recalibration.
+      const sub = sliceSubnetwork(supernet, ARCH);
+      const expected = chain.model.predict(x) as tf.Tensor;
+      const actual = tf.softmax(forwardInfer(sub.net, x));
+      expect(Math.max(...tf.abs(tf.sub(expected, actual)).dataSync())).to.be.below(1e-5);
+      // Training mode (batch statistics): the width's own gamma and beta.
+      const standAlone = forwardTrain(chain.net, x).logits;
+      const sliced = forwardTrain(sub.net, x).logits;
+      expect(Math.max(...tf.abs(tf.sub(standAlone, sliced)).dataSync())).to.be.below(1e-5);
+      tf.dispose([x, y, expected, actual, standAlone, sliced]);
+      chain.model.dispose();
+    } finally {
+      disposeSupernet(supernet);
+    }
+  });
+
+  it('with per-width BatchNorm, refuses a width it holds no BatchNorm for, naming the option', () => {
+    const supernet = buildSupernet({ ...TINY, perWidthNorm: [2, 6] }, 3, 1e-3);
+    try {
+      expect(() => sliceSubnetwork(supernet, ARCH)).to.throw(/4 filters.*trainer\.batchNorm/);
+    } finally {
+      disposeSupernet(supernet);
+    }
+  });
+
   it('puts gradients in the sliced part of each weight, equal to finite differences there and zero elsewhere', () => {
     const supernet = buildSupernet(TINY, 4, 1e-3);
     const { x, y } = batch(2, 6);
@@ -127,8 +176,8 @@ describe('trainer-supernet: sliced subnetworks', () => {
         [layer0, [0, 0, 0, 0], false], [layer0, [2, 2, 1, 5], false], [layer0, [4, 1, 0, 1], false],
         [layer1, [0, 4, 3, 5], true], [layer1, [2, 2, 0, 1], true], [layer1, [2, 2, 4, 1], false], [layer1, [1, 1, 5, 0], false],
         [head, [1, 0, 1, 2], true], [head, [0, 1, 3, 0], false],
-        [supernet.layers[0].gamma, [2], true], [supernet.layers[0].gamma, [4], false],
-        [supernet.layers[2].beta, [1], true], [supernet.layers[2].beta, [3], false],
+        [normFor(supernet, 0, 6).gamma, [2], true], [normFor(supernet, 0, 6).gamma, [4], false],
+        [normFor(supernet, 2, 6).beta, [1], true], [normFor(supernet, 2, 6).beta, [3], false],
       ];
       const eps = 1e-2;
       let mattered = 0;

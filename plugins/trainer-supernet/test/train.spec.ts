@@ -20,12 +20,15 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'coex-supernet-'));
 }
 
+const PER_WIDTH = resolveSupernetOptions({ ...OPTIONS, batchNorm: 'per-width' });
+
 /** Trains a fresh supernet into `dir`; `stopAtStep` interrupts it as a kill would (after its last checkpoint). */
-async function train(dir: string, seed: number, stopAtStep?: number) {
+async function train(dir: string, seed: number, stopAtStep?: number, options = OPTIONS) {
   const data = await dataset.load({ seed: 1 });
-  const supernet = buildSupernet(TINY, seed, OPTIONS.batchNormEpsilon);
+  const shape = options.batchNorm === 'recalibrate' ? TINY : { ...TINY, perWidthNorm: options.filters };
+  const supernet = buildSupernet(shape, seed, options.batchNormEpsilon);
   try {
-    return await trainSupernet({ supernet, data, options: OPTIONS, seed, backend: 'wasm', checkpointFile: path.join(dir, 'checkpoint.bin'), fingerprint: 'test', stopAtStep });
+    return await trainSupernet({ supernet, data, options, seed, backend: 'wasm', checkpointFile: path.join(dir, 'checkpoint.bin'), fingerprint: 'test', stopAtStep });
   } finally {
     disposeSupernet(supernet);
   }
@@ -55,6 +58,21 @@ describe('trainer-supernet: training, checkpoints and resume', function () {
     const names = weightsOf(whole).map((t) => t.name);
     expect(names).to.include('supernet/conv0/kernel').and.to.include('supernet/conv0/kernel/m');
     expect(weightsOf(interrupted)).to.deep.equal(weightsOf(whole));
+  });
+
+  it('with per-width BatchNorm, trains each width\'s moving statistics, saves them, and resumes to the same checkpoint', async () => {
+    const whole = tempDir();
+    const interrupted = tempDir();
+    await train(whole, 5, undefined, PER_WIDTH);
+    await train(interrupted, 5, 10, PER_WIDTH);
+    await train(interrupted, 5, undefined, PER_WIDTH);
+    const saved = weightsOf(whole);
+    expect(saved).to.deep.equal(weightsOf(interrupted));
+    const variance = saved.find((t) => t.name === 'supernet/bn1/w2/moving_variance')!;
+    const mean = saved.find((t) => t.name === 'supernet/bn2/w6/moving_mean')!;
+    // Moved from their initial values (variance 1, mean 0) by the training batches.
+    expect([...variance.values].some((v) => Math.abs(v - 1) > 1e-3)).to.equal(true);
+    expect([...mean.values].some((v) => Math.abs(v) > 1e-3)).to.equal(true);
   });
 
   it('another seed gives other weights', async () => {
@@ -103,6 +121,29 @@ describe('trainer-supernet: training, checkpoints and resume', function () {
     expect(again.loss).to.equal(a.loss);
     expect(b.loss).to.not.equal(a.loss);
     expect(tf.memory().numTensors).to.be.below(10_000);
+  });
+
+  it('with per-width BatchNorm, scores with the stored statistics, or recalibrated ones with per-width-recalibrate', async () => {
+    const arch = chainCnn([[3, 4, 2], [5, 6, 1], [1, 2, 2]], TINY.input, TINY.classes);
+    const score = async (batchNorm: string, outDir: string) => {
+      const trainer = new SupernetTrainer(dataset, resolveSupernetOptions({ ...OPTIONS, batchNorm, recalibrationBatches: 2, backend: 'wasm' }), { seed: 1, outDir });
+      try {
+        return await trainer.train({ seq: 1, seed: 9, architecture: arch });
+      } finally {
+        await trainer.close();
+      }
+    };
+    const outDir = tempDir();
+    const stored = await score('per-width', outDir);
+    // The same folder: per-width-recalibrate reuses the per-width supernet (the same weights), and only scoring differs.
+    const logs: string[] = [];
+    const trainer = new SupernetTrainer(dataset, resolveSupernetOptions({ ...OPTIONS, batchNorm: 'per-width-recalibrate', recalibrationBatches: 2, backend: 'wasm' }), { seed: 1, outDir, log: (m) => logs.push(m) });
+    const recalibrated = await trainer.train({ seq: 1, seed: 9, architecture: arch });
+    await trainer.close();
+    expect(logs.join('\n')).to.not.include('supernet trained');
+    expect(stored.source).to.equal('supernet');
+    expect(recalibrated.loss).to.not.equal(stored.loss);
+    expect(await score('per-width', outDir)).to.deep.include({ loss: stored.loss, accuracy: stored.accuracy });
   });
 
   it('names the option when a candidate is larger than the supernet', async () => {
