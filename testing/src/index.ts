@@ -22,3 +22,5 @@ export { fakeDataset, type FakeDataset, type FakeDatasetOptions } from './fakes/
 export { fakeTrainer, fakeAccuracy, type FakeTrainer, type FakeTrainerOptions } from './fakes/trainer';
 export { fakePluginPath, FAKE_PLUGINS, type FakePluginName } from './fakes/fake-plugins';
 export { rejectionOf } from './rejection';
+export { scratchFolder, type ScratchFolder } from './scratch';
+export { NB201_SAMPLE, NB201_FULL, plainCsvRows } from './shared-data';

@@ -1,19 +1,12 @@
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { UserError, isUserError, type PluginEntry } from '@coex/core';
 import { loadRole, resolveConfig } from '@coex/core/host';
-import { createTestPipeline } from '@coex/testing';
+import { createTestPipeline, scratchFolder, NB201_SAMPLE, NB201_FULL, plainCsvRows } from '@coex/testing';
 
-const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
-const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');
+const FIXTURE = NB201_SAMPLE;
+const FULL_TABLE = NB201_FULL;
 
-function fixtureRows() {
-  const [header, ...lines] = fs.readFileSync(FIXTURE, 'utf8').trim().split(/\r?\n/);
-  const columns = header.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
-}
+const fixtureRows = () => plainCsvRows(FIXTURE);
 
 async function modelWith(options: Record<string, unknown>) {
   const { config, plugins } = resolveConfig({ plugins: [['hw-tabular', { csv: FIXTURE, ...options }]] });
@@ -23,16 +16,8 @@ async function modelWith(options: Record<string, unknown>) {
 const cell = (c: string) => ({ kind: 'nb201-cell', cell: c });
 
 describe('hw-tabular', () => {
-  let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-hw-tabular-'));
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  };
+  const scratch = scratchFolder('coex-hw-tabular');
+  const write = scratch.write;
 
   it('without a table, says that the NAS-Bench-201 presets need one', async () => {
     const error = await modelWith({ csv: undefined }).catch((e: unknown) => e);
@@ -125,7 +110,7 @@ describe('hw-tabular', () => {
       expect(isUserError(error), String(error)).to.equal(true);
       return (error as Error).message;
     };
-    expect(await fail({ csv: path.join(dir, 'absent.csv') })).to.match(/hardware.csv: cannot read CSV file .*absent.csv: no such file/);
+    expect(await fail({ csv: scratch.file('absent.csv') })).to.match(/hardware.csv: cannot read CSV file .*absent.csv: no such file/);
     expect(await fail({ latencyColumn: 'fpga_latency' })).to.match(/hardware.latencyColumn: column "fpga_latency" is not in .*nb201_sample.csv \(did you mean "fpga_latency_ms"\?\); its columns are "index", "arch_str"/);
     expect(await fail({ energyColumn: 'fpga_energy' })).to.match(/hardware.energyColumn: column "fpga_energy" is not in/);
     expect(await fail({ energyColumn: 'eyeriss_latency_ms', powerWatts: 7 })).to.match(/hardware.energyColumn and hardware.powerWatts both give the energy/);

@@ -15,8 +15,9 @@ import {
   encodeCell,
   readCellSet,
 } from '../src';
+import { NB201_SAMPLE } from '@coex/testing';
 
-const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
+const FIXTURE = NB201_SAMPLE;
 const fixtureCells = () =>
   fs.readFileSync(FIXTURE, 'utf8').trim().split(/\r?\n/).slice(1).map((line) => line.split(',')[1]);
 

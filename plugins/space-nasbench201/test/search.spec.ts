@@ -5,20 +5,15 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PluginEntry, Trial } from '@coex/core';
-import { createTestPipeline } from '@coex/testing';
+import { createTestPipeline, NB201_SAMPLE, plainCsvRows } from '@coex/testing';
 
-const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
+const FIXTURE = NB201_SAMPLE;
 const EVOLUTION = path.resolve(__dirname, '..', '..', 'controller-evolution', 'src', 'index.ts');
 const SEEDS = 30;
 const QUERIES = 50;
 
 function fixtureRows() {
-  const [header, ...lines] = fs.readFileSync(FIXTURE, 'utf8').trim().split(/\r?\n/);
-  const col = header.split(',');
-  return lines.map((line) => {
-    const v = line.split(',');
-    return { cell: v[col.indexOf('arch_str')], val: Number(v[col.indexOf('cifar10_val_12ep')]) / 100, latency: Number(v[col.indexOf('fpga_latency_ms')]) / 1000 };
-  });
+  return plainCsvRows(FIXTURE).map((row) => ({ cell: row.arch_str, val: Number(row.cifar10_val_12ep) / 100, latency: Number(row.fpga_latency_ms) / 1000 }));
 }
 
 async function search(controller: PluginEntry, seed: number, maxLatency: number): Promise<Trial[]> {

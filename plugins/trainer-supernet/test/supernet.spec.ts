@@ -68,6 +68,22 @@ function standAloneFrom(supernet: Supernet, norm: (i: number, f: number) => { ga
 }
 
 /** Non-trivial biases, gammas and betas (and per-width statistics, variances positive), so that slicing them is tested too. */
+/**
+ * The sliced subnetwork and the stand-alone network built from its weights agree, in inference
+ * (against the tfjs layers model itself: Keras conv, BatchNorm, flatten, dense) and in training mode
+ * (batch statistics, the same gamma and beta); disposes the stand-alone model.
+ */
+function expectSameOutputs(chain: ReturnType<typeof standAloneFrom>, sub: ReturnType<typeof sliceSubnetwork>, x: tf.Tensor4D): void {
+  const expected = chain.model.predict(x) as tf.Tensor;
+  const actual = tf.softmax(forwardInfer(sub.net, x));
+  expect(Math.max(...tf.abs(tf.sub(expected, actual)).dataSync())).to.be.below(1e-5);
+  const standAlone = forwardTrain(chain.net, x).logits;
+  const sliced = forwardTrain(sub.net, x).logits;
+  expect(Math.max(...tf.abs(tf.sub(standAlone, sliced)).dataSync())).to.be.below(1e-5);
+  tf.dispose([expected, actual, standAlone, sliced]);
+  chain.model.dispose();
+}
+
 function randomise(supernet: Supernet, seed: number): void {
   const rng = new Rng(seed);
   for (const v of supernet.variables) v.assign(tf.tensor(Float32Array.from({ length: v.size }, () => rng.float() - 0.3), v.shape));
@@ -98,16 +114,8 @@ describe('trainer-supernet: sliced subnetworks', () => {
         (b as { movingMean: tf.Tensor }).movingMean = tf.tensor1d(moving[i].mean);
         (b as { movingVariance: tf.Tensor }).movingVariance = tf.tensor1d(moving[i].variance);
       });
-      // Inference: against the tfjs layers model itself (Keras conv, BatchNorm, flatten, dense).
-      const expected = chain.model.predict(x) as tf.Tensor;
-      const actual = tf.softmax(forwardInfer(sub.net, x));
-      expect(Math.max(...tf.abs(tf.sub(expected, actual)).dataSync())).to.be.below(1e-5);
-      // Training mode (batch statistics): the same logits as the stand-alone network.
-      const standAlone = forwardTrain(chain.net, x).logits;
-      const sliced = forwardTrain(sub.net, x).logits;
-      expect(Math.max(...tf.abs(tf.sub(standAlone, sliced)).dataSync())).to.be.below(1e-5);
-      tf.dispose([x, y, expected, actual, standAlone, sliced]);
-      chain.model.dispose();
+      expectSameOutputs(chain, sub, x);
+      tf.dispose([x, y]);
     } finally {
       disposeSupernet(supernet);
     }
@@ -129,15 +137,8 @@ describe('trainer-supernet: sliced subnetworks', () => {
       });
       // The sliced subnetwork carries the width's stored statistics: no recalibration.
       const sub = sliceSubnetwork(supernet, ARCH);
-      const expected = chain.model.predict(x) as tf.Tensor;
-      const actual = tf.softmax(forwardInfer(sub.net, x));
-      expect(Math.max(...tf.abs(tf.sub(expected, actual)).dataSync())).to.be.below(1e-5);
-      // Training mode (batch statistics): the width's own gamma and beta.
-      const standAlone = forwardTrain(chain.net, x).logits;
-      const sliced = forwardTrain(sub.net, x).logits;
-      expect(Math.max(...tf.abs(tf.sub(standAlone, sliced)).dataSync())).to.be.below(1e-5);
-      tf.dispose([x, y, expected, actual, standAlone, sliced]);
-      chain.model.dispose();
+      expectSameOutputs(chain, sub, x);
+      tf.dispose([x, y]);
     } finally {
       disposeSupernet(supernet);
     }

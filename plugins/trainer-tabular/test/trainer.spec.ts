@@ -1,21 +1,14 @@
 import { expect } from 'chai';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError, isUserError, type PluginEntry } from '@coex/core';
 import { loadRole, resolveConfig } from '@coex/core/host';
-import { createTestPipeline } from '@coex/testing';
+import { createTestPipeline, scratchFolder, NB201_SAMPLE, NB201_FULL, plainCsvRows } from '@coex/testing';
 import { AccuracyTable } from '../src';
 
-const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-sample', 'nb201_sample.csv');
-const FULL_TABLE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'data', 'nasbench201-full', 'nb201_12ep_hwnasbench.csv');
+const FIXTURE = NB201_SAMPLE;
+const FULL_TABLE = NB201_FULL;
 
-/** The fixture parsed naively (it has no quoted fields), to check lookups against. */
-function fixtureRows() {
-  const [header, ...lines] = fs.readFileSync(FIXTURE, 'utf8').trim().split(/\r?\n/);
-  const columns = header.split(',');
-  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [columns[i], v])));
-}
+const fixtureRows = () => plainCsvRows(FIXTURE);
 
 async function trainerWith(options: Record<string, unknown>) {
   const { config, plugins } = resolveConfig({ plugins: [['trainer-tabular', { csv: FIXTURE, ...options }]] });
@@ -25,16 +18,8 @@ async function trainerWith(options: Record<string, unknown>) {
 const nb201 = (cell: string) => ({ seq: 0, seed: 1, architecture: { kind: 'nb201-cell', cell } });
 
 describe('trainer-tabular', () => {
-  let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coex-trainer-tabular-'));
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const write = (name: string, text: string) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  };
+  const scratch = scratchFolder('coex-trainer-tabular');
+  const write = scratch.write;
 
   it('without a table, says that the NAS-Bench-201 presets need one and which options give it', async () => {
     const error = await trainerWith({ csv: undefined }).catch((e: unknown) => e);
@@ -131,7 +116,7 @@ describe('trainer-tabular', () => {
       expect(isUserError(error), String(error)).to.equal(true);
       return (error as Error).message;
     };
-    expect(await fail({ csv: path.join(dir, 'absent.csv') })).to.match(/trainer.csv: cannot read CSV file .*absent.csv: no such file/);
+    expect(await fail({ csv: scratch.file('absent.csv') })).to.match(/trainer.csv: cannot read CSV file .*absent.csv: no such file/);
     expect(await fail({ valColumn: 'cifar10_val' })).to.match(
       /trainer.valColumn: column "cifar10_val" is not in .*nb201_sample.csv; its columns are "index", "arch_str", "cifar10_val_12ep"/,
     );
